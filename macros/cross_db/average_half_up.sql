@@ -1,0 +1,31 @@
+{#- The average of a sum of money over a count, rounded half up to two decimals, computed in
+    whole cents so that it is exact (a float division turns 2.01 / 2 into 1.00499...).
+    For positive sums, as the bank mart has. -#}
+{% macro average_half_up(sum_amount, row_count) -%}
+    cast(
+        cast(
+            {{ integer_division(
+                '2 * cast(' ~ sum_amount ~ ' * 100 as bigint) + ' ~ row_count,
+                '2 * ' ~ row_count,
+            ) }} as decimal(18, 0)
+        ) * 0.01
+        as decimal(18, 2)
+    )
+{%- endmacro %}
+
+{#- Integer division that truncates, whatever the engine's `/` does with integers. -#}
+{% macro integer_division(numerator, denominator) -%}
+    {{ return(adapter.dispatch('integer_division')(numerator, denominator)) }}
+{%- endmacro %}
+
+{% macro default__integer_division(numerator, denominator) -%}
+    (({{ numerator }}) / ({{ denominator }}))
+{%- endmacro %}
+
+{% macro duckdb__integer_division(numerator, denominator) -%}
+    (({{ numerator }}) // ({{ denominator }}))
+{%- endmacro %}
+
+{% macro spark__integer_division(numerator, denominator) -%}
+    (({{ numerator }}) div ({{ denominator }}))
+{%- endmacro %}

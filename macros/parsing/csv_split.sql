@@ -1,0 +1,23 @@
+{#- Split one CSV line into its unquoted field values (a list of text), or null when the
+    line's quoting is broken (an unterminated quote, a quote inside an unquoted field).
+
+    Lines without a double quote take the fast path (string_split). Lines with one are split
+    by a regular expression that matches quoted fields ("a, ""b""") and plain fields; when
+    the matched pieces do not rebuild the whole line, the quoting is broken. -#}
+{% macro csv_split(line) -%}
+    case
+        when {{ line }} is null then null
+        when not contains({{ line }}, '"') then string_split({{ line }}, ',')
+        when array_to_string(
+            regexp_extract_all({{ line }} || ',', '("(?:[^"]|"")*"|[^,"]*),', 1), ','
+        ) = {{ line }}
+            then list_transform(
+                regexp_extract_all({{ line }} || ',', '("(?:[^"]|"")*"|[^,"]*),', 1),
+                lambda field: case
+                    when starts_with(field, '"')
+                        then replace(field[2:-2], '""', '"')
+                    else field
+                end
+            )
+    end
+{%- endmacro %}
