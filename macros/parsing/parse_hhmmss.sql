@@ -1,8 +1,21 @@
 {#- A time of day written as an integer HHMMSS without leading zeros (143207 is 14:32:07,
-    5301 is 00:53:01, 7 is 00:00:07) to a time, or null when it is not a valid time. -#}
-{% macro parse_hhmmss(text) -%}
+    5301 is 00:53:01, 7 is 00:00:07). hhmmss_number() reads the digits (null unless 1 to 6
+    digits); hhmmss_to_time() turns that number into a time, or null when the hours, minutes
+    or seconds are out of range (250000, 126000). Integer arithmetic: cheap at 100M rows. -#}
+{% macro hhmmss_number(text) -%}
     case
         when regexp_full_match(trim({{ text }}), '[0-9]{1,6}')
-            then try_strptime(lpad(trim({{ text }}), 6, '0'), '%H%M%S')::time
+            then cast(trim({{ text }}) as integer)
+    end
+{%- endmacro %}
+
+{% macro hhmmss_to_time(number) -%}
+    case
+        when {{ number }} // 10000 < 24
+            and {{ number }} // 100 % 100 < 60
+            and {{ number }} % 100 < 60
+            then make_time(
+                {{ number }} // 10000, {{ number }} // 100 % 100, {{ number }} % 100
+            )
     end
 {%- endmacro %}

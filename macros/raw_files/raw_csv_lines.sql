@@ -1,12 +1,11 @@
-{#- Every physical line of the files behind a line source, in file order, numbered per file.
+{#- Every physical line of the files behind a line source, in file order.
 
-    The line source reads each file as one text column (no quoting, no type detection), so a
-    malformed line can never be dropped or stop the read: it is kept as text and judged later.
-    DuckDB strips a UTF-8 byte-order mark and the CR of CRLF line endings while reading.
-    row_number() over () is applied directly to the scan; DuckDB evaluates it as a streaming
-    window that keeps the scan order, which makes line_number the line's position in its file.
-    The stg_<source>__..._files model checks that line 1 of each file is its header, so a change
-    in that behaviour would stop the build instead of going unnoticed. -#}
+    The line source reads each file as one text column (no delimiter, no quoting, no type
+    detection), so a malformed line can never be dropped or stop the read: it is kept as text
+    and judged later. DuckDB strips a UTF-8 byte-order mark and the CR of CRLF endings.
+    row_number() over () is applied directly to the scan: DuckDB evaluates it as a streaming
+    window that keeps the scan order, so scan_position orders the lines of each file, and
+    raw_csv_file_inventory() turns it into a line number per file. -#}
 {% macro raw_csv_lines(lines_source, files_source, comment_prefix=none) %}
 with
 
@@ -27,19 +26,29 @@ source as (
     {%- endif %}
 ),
 
-numbered as (
+classified as (
     select
-        {{ relative_source_file('filename') }} as source_file,
-        scan_position - min(scan_position) over (partition by filename) + 1 as line_number,
+        filename,
+        scan_position,
         line as raw_line,
-        coalesce(trim(line, ' ' || chr(9)), '') = '' as is_blank,
+        -- (first-character tests before trim(): trim() on every line is slow at 100M lines)
+        case
+            when line is null or line = '' then true
+            when left(line, 1) in (' ', chr(9)) then trim(line, ' ' || chr(9)) = ''
+            else false
+        end as is_blank,
         {%- if comment_prefix %}
-        coalesce(starts_with(ltrim(line), '{{ comment_prefix }}'), false) as is_comment
+        case
+            when starts_with(line, {{ sql_text(comment_prefix) }}) then true
+            when left(line, 1) in (' ', chr(9))
+                then starts_with(ltrim(line, ' ' || chr(9)), {{ sql_text(comment_prefix) }})
+            else false
+        end as is_comment
         {%- else %}
         false as is_comment
         {%- endif %}
     from source
 )
 
-select * from numbered
+select * from classified
 {% endmacro %}

@@ -1,6 +1,14 @@
 {#- Every data line of every bank file, parsed, typed and classified exactly once as
     accepted, duplicate or quarantined. stg_bank__transactions, the quarantine model and the
-    row accounting all read from here, so a line cannot be counted twice or lost between them. -#}
+    row accounting all read from here, so a line can be neither counted twice nor lost between
+    them. The raw text is kept only for quarantined rows, which keeps this table lean. -#}
+{{ config(materialized='table') }}
+
+{%- set raw_columns = [
+    'transaction_id_raw', 'customer_id_raw', 'customer_dob_raw', 'gender_raw', 'location_raw',
+    'account_balance_raw', 'transaction_date_raw', 'transaction_time_raw',
+    'transaction_amount_raw',
+] %}
 
 with
 
@@ -14,13 +22,15 @@ files as (
 
 data_lines as (
     select
-        lines.source_file,
-        lines.line_number,
+        files.source_file,
+        lines.scan_position - files.first_scan_position + 1 as line_number,
         lines.raw_line,
         files.header_columns
     from lines
-    inner join files on lines.source_file = files.source_file
-    where not lines.is_blank and lines.line_number > files.header_line_number
+    inner join files on lines.filename = files.file_path
+    where
+        not lines.is_blank
+        and lines.scan_position > files.header_scan_position
 ),
 
 split as (
@@ -31,17 +41,20 @@ split as (
 ),
 
 checked as (
-    -- a line with broken quoting or the wrong number of fields is malformed: it keeps its raw
-    -- line, and its fields are not guessed at
+    -- broken quoting or the wrong number of fields makes a line malformed: it keeps its raw
+    -- text, and its fields are not guessed at
     select
-        *,
+        source_file,
+        line_number,
+        raw_line,
+        header_columns,
         coalesce(len(parsed_fields) = len(header_columns), false) as is_well_formed,
         case when len(parsed_fields) = len(header_columns) then parsed_fields end as fields
     from split
 ),
 
 mapped as (
-    -- raw values as text, found by header name, so column order and extra columns don't matter
+    -- raw values as text, found by header name: column order and extra columns don't matter
     select
         source_file,
         line_number,
@@ -60,7 +73,7 @@ mapped as (
     from checked
 ),
 
-typed as (
+parsed as (
     select
         *,
         -- ids
@@ -74,66 +87,99 @@ typed as (
         -- numbers
         {{ parse_decimal('transaction_amount_raw') }} as transaction_amount,
         {{ parse_decimal('account_balance_raw') }} as account_balance,
-        -- dates and times
+        {{ hhmmss_number('transaction_time_raw') }} as transaction_time_number,
+        -- dates
         {{ parse_day_month_year('transaction_date_raw') }} as transaction_date,
-        {{ parse_hhmmss('transaction_time_raw') }} as transaction_time,
-        -- flags
-        coalesce(
-            {{ parse_day_month_year('customer_dob_raw') }} = date '1800-01-01', false
-        ) as is_customer_dob_placeholder
+        {{ parse_day_month_year('customer_dob_raw') }} as customer_dob_as_written
     from mapped
 ),
 
-with_birth_date as (
+typed as materialized (
     select
         *,
-        {{ parse_birth_date('customer_dob_raw', 'transaction_date') }} as customer_dob
-    from typed
+        {{ hhmmss_to_time('transaction_time_number') }} as transaction_time,
+        {{ birth_date_before('customer_dob_as_written', 'customer_dob_raw', 'transaction_date') }}
+            as customer_dob,
+        coalesce(customer_dob_as_written = date '1800-01-01', false)
+            as is_customer_dob_placeholder
+    from parsed
 ),
 
-copies as (
+repeated_ids as (
+    -- only rows whose id occurs more than once can be duplicates or conflicts: the window and
+    -- the conflict check below run on those rows alone instead of on every row
+    select coalesce(transaction_id, '') as id_key
+    from typed
+    where is_well_formed
+    group by id_key
+    having count(*) > 1
+),
+
+suspects as (
     -- exact duplicates: the same raw values in all nine columns; the first line is the original
     select
-        *,
-        case
-            when is_well_formed
-                then row_number() over (
-                    partition by
-                        transaction_id_raw, customer_id_raw, customer_dob_raw, gender_raw,
-                        location_raw, account_balance_raw, transaction_date_raw,
-                        transaction_time_raw, transaction_amount_raw
-                    order by source_file, line_number
-                )
-        end as copy_number
-    from with_birth_date
+        typed.*,
+        row_number() over (
+            partition by {{ raw_columns | join(', ') }}
+            order by typed.source_file, typed.line_number
+        ) as copy_number
+    from typed
+    semi join repeated_ids on coalesce(typed.transaction_id, '') = repeated_ids.id_key
+    where typed.is_well_formed
 ),
 
 conflicting_ids as (
     -- the same TransactionID with different content: every version is a conflict
     select transaction_id
-    from copies
+    from suspects
     where copy_number = 1 and transaction_id is not null
     group by transaction_id
     having count(*) > 1
 ),
 
+copies as (
+    select
+        suspects.*,
+        conflicting_ids.transaction_id is not null as is_conflicting
+    from suspects
+    left join conflicting_ids on suspects.transaction_id = conflicting_ids.transaction_id
+
+    union all
+
+    select
+        typed.*,
+        case when typed.is_well_formed then 1 end as copy_number,
+        false as is_conflicting
+    from typed
+    anti join repeated_ids on coalesce(typed.transaction_id, '') = repeated_ids.id_key
+    where typed.is_well_formed
+
+    union all
+
+    select
+        typed.*,
+        null as copy_number,
+        false as is_conflicting
+    from typed
+    where not typed.is_well_formed
+),
+
 classified as (
     select
-        copies.*,
+        *,
         case
-            when copies.copy_number > 1 then null
-            when not copies.is_well_formed then 'malformed_row'
-            when copies.transaction_id is null then 'missing_transaction_id'
-            when conflicting_ids.transaction_id is not null then 'conflicting_duplicate'
-            when copies.customer_id is null then 'missing_customer_id'
-            when copies.location is null then 'missing_location'
-            when copies.transaction_amount is null then 'invalid_amount'
-            when copies.transaction_amount <= 0 then 'non_positive_amount'
-            when copies.transaction_date is null then 'invalid_transaction_date'
-            when copies.transaction_time is null then 'invalid_transaction_time'
+            when copy_number > 1 then null
+            when not is_well_formed then 'malformed_row'
+            when transaction_id is null then 'missing_transaction_id'
+            when is_conflicting then 'conflicting_duplicate'
+            when customer_id is null then 'missing_customer_id'
+            when location is null then 'missing_location'
+            when transaction_amount is null then 'invalid_amount'
+            when transaction_amount <= 0 then 'non_positive_amount'
+            when transaction_date is null then 'invalid_transaction_date'
+            when transaction_time is null then 'invalid_transaction_time'
         end as rejection_reason
     from copies
-    left join conflicting_ids on copies.transaction_id = conflicting_ids.transaction_id
 ),
 
 final as (
@@ -141,37 +187,36 @@ final as (
         -- where the line came from
         source_file,
         line_number,
-        raw_line,
-        -- raw values as delivered
-        transaction_id_raw,
-        customer_id_raw,
-        customer_dob_raw,
-        gender_raw,
-        location_raw,
-        account_balance_raw,
-        transaction_date_raw,
-        transaction_time_raw,
-        transaction_amount_raw,
-        -- typed values
-        transaction_id,
-        customer_id,
-        gender,
-        location,
-        account_balance,
-        transaction_amount,
-        customer_dob,
-        transaction_date,
-        transaction_time,
-        transaction_date + transaction_time as transaction_at,
-        is_customer_dob_placeholder,
         -- classification
-        copy_number,
-        rejection_reason,
         case
             when copy_number > 1 then 'duplicate'
             when rejection_reason is not null then 'quarantined'
             else 'accepted'
-        end as row_status
+        end as row_status,
+        rejection_reason,
+        copy_number,
+        -- ids
+        transaction_id,
+        customer_id,
+        -- text
+        location,
+        gender,
+        -- numbers
+        transaction_amount,
+        account_balance,
+        -- dates and times
+        transaction_date,
+        transaction_time,
+        transaction_date + transaction_time as transaction_at,
+        customer_dob,
+        -- flags
+        is_customer_dob_placeholder,
+        -- raw text, kept for quarantined rows only
+        case when rejection_reason is not null then raw_line end as raw_line,
+        {%- for column in raw_columns %}
+        case when rejection_reason is not null then {{ column }} end as {{ column }}
+        {{- "," if not loop.last }}
+        {%- endfor %}
     from classified
 )
 

@@ -1,0 +1,112 @@
+"""`generate-data`: write synthetic raw files into a raw data folder.
+
+    generate-data bank --rows N --seed S --out DIR [--files K] [--crlf] [--bom]
+                       [--defect-rate R] [--manifest FILE]
+    generate-data sample --out DIR [--manifest FILE]
+
+One subcommand per source system (more will follow), plus `sample`, which writes the small
+sample committed in data/raw. Each file written prints one line: its name, rows, seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from analytics.generate.bank import generate_bank, generate_bank_sample
+
+
+def _check_manifest_path(manifest: Path | None, out: Path) -> None:
+    """Refuse a manifest inside a source folder of DIR (the build would read it as data)."""
+    if manifest is None:
+        return
+    bank_dir = (out / "bank").resolve()
+    if manifest.resolve().is_relative_to(bank_dir):
+        raise SystemExit(f"--manifest must not be inside {out / 'bank'}: {manifest}")
+
+
+def _non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text}")
+    return value
+
+
+def _rate(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"expected a rate between 0 and 1, got {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="generate-data", description="Write synthetic raw data files."
+    )
+    sub = parser.add_subparsers(dest="source", required=True, metavar="SOURCE")
+
+    bank = sub.add_parser(
+        "bank",
+        help="bank transactions: DIR/bank/2016_08.csv, 2016_09.csv, ...",
+        description="Bank transactions, one file per month from August 2016.",
+    )
+    bank.add_argument("--rows", type=_non_negative_int, required=True, help="rows in total")
+    bank.add_argument("--seed", type=int, required=True, help="same seed, same bytes")
+    bank.add_argument("--out", type=Path, required=True, help="the raw data folder (DIR)")
+    bank.add_argument("--files", type=_positive_int, default=3, help="files (months), default 3")
+    bank.add_argument("--crlf", action="store_true", help="CRLF line endings in every file")
+    bank.add_argument("--bom", action="store_true", help="a UTF-8 byte-order mark in every file")
+    bank.add_argument(
+        "--defect-rate",
+        type=_rate,
+        default=0.03,
+        help="share of rows with a defect, spread over all defect kinds (default 0.03)",
+    )
+    bank.add_argument("--threads", type=_positive_int, default=None, help="DuckDB threads")
+    bank.add_argument("--manifest", type=Path, help="write the manifest as JSON (not in DIR/bank)")
+
+    sample = sub.add_parser(
+        "sample",
+        help="the small committed sample (every defect kind, deterministic)",
+        description="Write the committed sample: bank, 300 rows in 3 files.",
+    )
+    sample.add_argument("--out", type=Path, required=True, help="the raw data folder (DIR)")
+    sample.add_argument("--manifest", type=Path, help="write the manifest as JSON")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _check_manifest_path(args.manifest, args.out)
+    if args.source == "bank":
+        manifest = generate_bank(
+            args.out,
+            rows=args.rows,
+            seed=args.seed,
+            files=args.files,
+            crlf=args.crlf,
+            bom=args.bom,
+            defect_rate=args.defect_rate,
+            threads=args.threads,
+            progress=True,
+        )
+    elif args.source == "sample":
+        manifest = generate_bank_sample(args.out, progress=True)
+    else:  # pragma: no cover - argparse rejects unknown subcommands
+        raise SystemExit(f"unknown source {args.source}")
+    if args.manifest is not None:
+        manifest.write_json(args.manifest)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
