@@ -37,12 +37,12 @@ build: env ## build and test the warehouse from $RAW_DATA_DIR into $DUCKDB_PATH
 lint: env ## ruff and SQLFluff (SQLFluff compiles against an in-memory target)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint models macros tests analyses snapshots
+	$(BIN)/sqlfluff lint models tests analyses snapshots
 
 format: env ## apply ruff and SQLFluff fixes
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
-	$(BIN)/sqlfluff fix models macros tests analyses snapshots
+	$(BIN)/sqlfluff fix models tests analyses snapshots
 
 test: lint ## every check: lint, then pytest (which drives the real dbt on generated data)
 	$(BIN)/pytest

@@ -23,9 +23,9 @@ files as (
 data_lines as (
     select
         files.source_file,
-        lines.scan_position - files.first_scan_position + 1 as line_number,
         lines.raw_line,
-        files.header_columns
+        files.header_columns,
+        lines.scan_position - files.first_scan_position + 1 as line_number
     from lines
     inner join files on lines.filename = files.file_path
     where
@@ -213,10 +213,33 @@ final as (
         is_customer_dob_placeholder,
         -- raw text, kept for quarantined rows only
         case when rejection_reason is not null then raw_line end as raw_line,
-        {%- for column in raw_columns %}
-        case when rejection_reason is not null then {{ column }} end as {{ column }}
-        {{- "," if not loop.last }}
-        {%- endfor %}
+        case
+            when rejection_reason is not null then transaction_id_raw
+        end as transaction_id_raw,
+        case
+            when rejection_reason is not null then customer_id_raw
+        end as customer_id_raw,
+        case
+            when rejection_reason is not null then customer_dob_raw
+        end as customer_dob_raw,
+        case
+            when rejection_reason is not null then gender_raw
+        end as gender_raw,
+        case
+            when rejection_reason is not null then location_raw
+        end as location_raw,
+        case
+            when rejection_reason is not null then account_balance_raw
+        end as account_balance_raw,
+        case
+            when rejection_reason is not null then transaction_date_raw
+        end as transaction_date_raw,
+        case
+            when rejection_reason is not null then transaction_time_raw
+        end as transaction_time_raw,
+        case
+            when rejection_reason is not null then transaction_amount_raw
+        end as transaction_amount_raw
     from classified
 )
 
