@@ -1,0 +1,1 @@
+"""Report files (CSV) written from the published warehouse, opened read-only."""
