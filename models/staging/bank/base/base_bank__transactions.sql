@@ -94,7 +94,7 @@ parsed as (
     from mapped
 ),
 
-typed as materialized (
+typed as (
     select
         *,
         {{ hhmmss_to_time('transaction_time_number') }} as transaction_time,
@@ -118,7 +118,9 @@ repeated_ids as (
 suspects as (
     -- exact duplicates: the same raw values in all nine columns; the first line is the original
     select
-        typed.*,
+        typed.source_file,
+        typed.line_number,
+        typed.transaction_id,
         row_number() over (
             partition by {{ raw_columns | join(', ') }}
             order by typed.source_file, typed.line_number
@@ -137,34 +139,32 @@ conflicting_ids as (
     having count(*) > 1
 ),
 
-copies as (
+suspect_outcomes as (
     select
-        suspects.*,
+        suspects.source_file,
+        suspects.line_number,
+        suspects.copy_number,
         conflicting_ids.transaction_id is not null as is_conflicting
     from suspects
     left join conflicting_ids on suspects.transaction_id = conflicting_ids.transaction_id
-
-    union all
-
-    select
-        typed.*,
-        case when typed.is_well_formed then 1 end as copy_number,
-        false as is_conflicting
-    from typed
-    anti join repeated_ids on coalesce(typed.transaction_id, '') = repeated_ids.id_key
-    where typed.is_well_formed
-
-    union all
-
-    select
-        typed.*,
-        null as copy_number,
-        false as is_conflicting
-    from typed
-    where not typed.is_well_formed
 ),
 
 classified as (
+    select
+        typed.*,
+        -- a row whose id occurs once is its own original
+        coalesce(
+            suspect_outcomes.copy_number, case when typed.is_well_formed then 1 end
+        ) as copy_number,
+        coalesce(suspect_outcomes.is_conflicting, false) as is_conflicting
+    from typed
+    left join suspect_outcomes
+        on
+            typed.source_file = suspect_outcomes.source_file
+            and typed.line_number = suspect_outcomes.line_number
+),
+
+reasons as (
     select
         *,
         case
@@ -179,7 +179,7 @@ classified as (
             when transaction_date is null then 'invalid_transaction_date'
             when transaction_time is null then 'invalid_transaction_time'
         end as rejection_reason
-    from copies
+    from classified
 ),
 
 final as (
@@ -240,7 +240,7 @@ final as (
         case
             when rejection_reason is not null then transaction_amount_raw
         end as transaction_amount_raw
-    from classified
+    from reasons
 )
 
 select * from final
