@@ -1,0 +1,39 @@
+{#- Quarantined rows per source, file and reason for every build, appended build after build.
+    A source system plugs in with one CTE over its quarantine model(s).
+    full_refresh=false: a --full-refresh rebuilds the warehouse but keeps this history. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    full_refresh=false,
+    on_schema_change='append_new_columns',
+) }}
+
+with
+
+bank as (
+    select
+        'bank' as source_name,
+        source_file,
+        rejection_reason,
+        count(*) as rows_quarantined
+    from {{ ref('quarantine_bank__transactions') }}
+    group by source_file, rejection_reason
+),
+
+all_sources as (
+    select * from bank
+),
+
+this_build as (
+    select
+        {{ sql_text(invocation_id) }} as invocation_id,
+        cast({{ sql_text(run_started_at.strftime('%Y-%m-%d %H:%M:%S')) }} as timestamp)
+            as built_at,
+        source_name,
+        source_file,
+        rejection_reason,
+        rows_quarantined
+    from all_sources
+)
+
+select * from this_build
