@@ -30,9 +30,8 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 
 env: $(VENV)/.synced ## create or update the virtual environment from uv.lock
 
-build: env ## build and test the warehouse from $RAW_DATA_DIR into $DUCKDB_PATH
-	mkdir -p "$$(dirname "$(DUCKDB_PATH)")"
-	$(BIN)/dbt build
+build: env ## build and test the warehouse into a copy, then publish it to $DUCKDB_PATH
+	$(BIN)/analytics-build $(DBT_ARGS)
 
 lint: env ## ruff and SQLFluff (SQLFluff compiles against an in-memory target)
 	$(BIN)/ruff check .

@@ -46,6 +46,20 @@ def run_dbt(raw_dir: Path, database: Path, *args: str, work_dir: Path | None = N
     target/ and logs/ (and never read a stale partial parse).
     """
     work_dir = work_dir or database.parent
+    completed = subprocess.run(
+        [str(DBT), "--no-use-colors", *args],
+        cwd=PROJECT_DIR,
+        env=dbt_env(raw_dir, database, work_dir),
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    return DbtResult(completed.returncode, completed.stdout + completed.stderr, database)
+
+
+def dbt_env(raw_dir: Path, database: Path, work_dir: Path) -> dict[str, str]:
+    """The environment of a dbt (or analytics-build) run on temporary paths."""
     env = {
         **os.environ,
         "RAW_DATA_DIR": str(raw_dir),
@@ -57,16 +71,10 @@ def run_dbt(raw_dir: Path, database: Path, *args: str, work_dir: Path | None = N
         "NO_COLOR": "1",
     }
     env.pop("DBT_TARGET", None)
-    completed = subprocess.run(
-        [str(DBT), "--no-use-colors", *args],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    return DbtResult(completed.returncode, completed.stdout + completed.stderr, database)
+    for name in list(env):
+        if name.startswith("ANALYTICS_SMTP_") or name.startswith("ANALYTICS_ALERT_"):
+            del env[name]
+    return env
 
 
 @pytest.fixture

@@ -1,4 +1,8 @@
 {{ config(
+    pre_hook=[
+        "{{ drop_index(this, ['location']) }}",
+        "{{ drop_index(this, ['customer_id']) }}",
+    ],
     post_hook=[
         "{{ create_index(this, ['location']) }}",
         "{{ create_index(this, ['customer_id']) }}",
