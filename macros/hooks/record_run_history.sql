@@ -44,6 +44,11 @@
         message varchar
     );
 
+    comment on table audit.run_history is
+        'One row per dbt invocation (build, run, test...): when, status, elapsed seconds.';
+    comment on table audit.node_history is
+        'One row per node (model, test, hook) of each dbt invocation: status, timing, rows.';
+
     delete from audit.run_history where invocation_id = {{ sql_text(invocation_id) }};
     delete from audit.node_history where invocation_id = {{ sql_text(invocation_id) }};
 

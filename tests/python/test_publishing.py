@@ -246,7 +246,7 @@ def test_every_build_is_in_the_run_history_with_node_timings(
 @pytest.mark.parametrize(
     ("variable", "value", "message"),
     [
-        ("DUCKDB_PATH", "/tmp/it's.duckdb", "DUCKDB_PATH=\"/tmp/it's.duckdb\" is not allowed"),
+        ("DUCKDB_PATH", "/tmp/it's.duckdb", 'DUCKDB_PATH="/tmp/it\'s.duckdb" is not allowed'),
         ("RAW_DATA_DIR", "data/raw;drop", "RAW_DATA_DIR='data/raw;drop' is not allowed"),
         ("RAW_DATA_DIR", "/no/such/folder", "RAW_DATA_DIR=/no/such/folder is not a folder"),
     ],
