@@ -1,8 +1,5 @@
 {#- Index a table for lookups by one or more columns (the seed indexes the bank mart by
-    location and by customer). Used as a post-hook, with drop_index() as the pre-hook: the
-    table materialization renames the old table away before it builds the new one, and an
-    index left on the old table makes DuckDB's catalog trip over the rename. Engines without
-    indexes skip both. -#}
+    location and by customer). Used as a post-hook; engines without indexes skip it. -#}
 {% macro create_index(relation, columns) -%}
     {{ return(adapter.dispatch('create_index')(relation, columns)) }}
 {%- endmacro %}
@@ -16,12 +13,18 @@
     select 1 as no_indexes_on_spark
 {%- endmacro %}
 
+{#- Drop an index made by create_index(), if it exists. The bank mart runs it as a pre-hook
+    outside the build's transaction: dbt-duckdb otherwise drops the old table's indexes and
+    renames it inside the transaction, and while that transaction is open another thread's
+    duckdb_indexes() scan (which dbt-duckdb runs for every table model it rebuilds) fails
+    with "Table with name ...__dbt_backup does not exist". -#}
 {% macro drop_index(relation, columns) -%}
     {{ return(adapter.dispatch('drop_index')(relation, columns)) }}
 {%- endmacro %}
 
 {% macro default__drop_index(relation, columns) -%}
-    drop index if exists {{ relation.schema }}.{{ 'idx_' ~ relation.identifier ~ '__' ~ columns | join('__') }}
+    drop index if exists
+    {{ relation.schema }}.{{ 'idx_' ~ relation.identifier ~ '__' ~ columns | join('__') }}
 {%- endmacro %}
 
 {% macro spark__drop_index(relation, columns) -%}
