@@ -18,7 +18,9 @@ totals as (
             case when metric_name = 'filtered_rows' then metric_value else 0 end
         ) as filtered_rows,
         sum(
-            case when metric_name in ('malformed_rows', 'invalid_values') then metric_value else 0 end
+            case
+                when metric_name in ('malformed_rows', 'invalid_values') then metric_value else 0
+            end
         ) as rows_with_a_reason
     from metrics
 )

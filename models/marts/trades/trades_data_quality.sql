@@ -1,19 +1,9 @@
 {#- The data quality figures the seed lists, computed from the warehouse's own tables (never
     from log lines): one row per metric, and for the per-column metrics one row per raw column.
     Whole-row metrics have column_name '*'. -#}
-{%- set raw_columns = {
-    'timestamp': ['invalid_timestamp'],
-    'user_id': ['missing_user_id', 'invalid_user_id'],
-    'client_type': ['invalid_client_type'],
-    'symbol': ['invalid_symbol'],
-    'side': ['invalid_side'],
-    'quantity': ['invalid_quantity'],
-    'price': ['invalid_price'],
-} %}
-{%- set quarantine_columns = {
-    'timestamp': 'trade_timestamp', 'user_id': 'user_id', 'client_type': 'client_type',
-    'symbol': 'symbol', 'side': 'side', 'quantity': 'quantity', 'price': 'price',
-} %}
+{%- set raw_columns = [
+    'timestamp', 'user_id', 'client_type', 'symbol', 'side', 'quantity', 'price',
+] %}
 
 with
 
@@ -41,15 +31,25 @@ row_totals as (
 
 quarantine_totals as (
     select
-        count(case when rejection_reason = 'malformed_row' then 1 end) as malformed_rows
-        {%- for column, reasons in raw_columns.items() %},
+        count(case when rejection_reason = 'malformed_row' then 1 end) as malformed_rows,
+        count(case when trim(trade_timestamp) = '' then 1 end) as missing__timestamp,
+        count(case when rejection_reason = 'invalid_timestamp' then 1 end) as invalid__timestamp,
+        count(case when trim(user_id) = '' then 1 end) as missing__user_id,
         count(
-            case when trim({{ quarantine_columns[column] }}) = '' then 1 end
-        ) as missing__{{ column }},
+            case when rejection_reason in ('missing_user_id', 'invalid_user_id') then 1 end
+        ) as invalid__user_id,
+        count(case when trim(client_type) = '' then 1 end) as missing__client_type,
         count(
-            case when rejection_reason in ('{{ reasons | join("', '") }}') then 1 end
-        ) as invalid__{{ column }}
-        {%- endfor %}
+            case when rejection_reason = 'invalid_client_type' then 1 end
+        ) as invalid__client_type,
+        count(case when trim(symbol) = '' then 1 end) as missing__symbol,
+        count(case when rejection_reason = 'invalid_symbol' then 1 end) as invalid__symbol,
+        count(case when trim(side) = '' then 1 end) as missing__side,
+        count(case when rejection_reason = 'invalid_side' then 1 end) as invalid__side,
+        count(case when trim(quantity) = '' then 1 end) as missing__quantity,
+        count(case when rejection_reason = 'invalid_quantity' then 1 end) as invalid__quantity,
+        count(case when trim(price) = '' then 1 end) as missing__price,
+        count(case when rejection_reason = 'invalid_price' then 1 end) as invalid__price
     from quarantined
 ),
 
@@ -58,23 +58,31 @@ aggregated as (
 ),
 
 metrics as (
-    select 'raw_rows' as metric_name, '*' as column_name, raw_rows as metric_value
-    from row_totals
+    {%- for metric, source_relation in [
+        ('raw_rows', 'row_totals'), ('cleaned_rows', 'row_totals'),
+        ('duplicate_rows', 'row_totals'), ('filtered_rows', 'row_totals'),
+        ('malformed_rows', 'quarantine_totals'), ('aggregated_rows', 'aggregated'),
+    ] %}
+    select
+        '{{ metric }}' as metric_name,
+        '*' as column_name,
+        {{ metric }} as metric_value
+    from {{ source_relation }}
     union all
-    select 'cleaned_rows', '*', cleaned_rows from row_totals
-    union all
-    select 'duplicate_rows', '*', duplicate_rows from row_totals
-    union all
-    select 'filtered_rows', '*', filtered_rows from row_totals
-    union all
-    select 'malformed_rows', '*', malformed_rows from quarantine_totals
-    union all
-    select 'aggregated_rows', '*', aggregated_rows from aggregated
+    {%- endfor %}
     {%- for column in raw_columns %}
+    select
+        'missing_values' as metric_name,
+        '{{ column }}' as column_name,
+        missing__{{ column }} as metric_value
+    from quarantine_totals
     union all
-    select 'missing_values', '{{ column }}', missing__{{ column }} from quarantine_totals
-    union all
-    select 'invalid_values', '{{ column }}', invalid__{{ column }} from quarantine_totals
+    select
+        'invalid_values' as metric_name,
+        '{{ column }}' as column_name,
+        invalid__{{ column }} as metric_value
+    from quarantine_totals
+    {{- '\n    union all' if not loop.last }}
     {%- endfor %}
 ),
 
