@@ -1,7 +1,13 @@
+{#- The indexes are dropped before and created after the build's transaction (see
+    drop_index() for why): a rebuild never renames an indexed table inside a transaction. -#}
 {{ config(
+    pre_hook=[
+        {"sql": "{{ drop_index(this, ['location']) }}", "transaction": false},
+        {"sql": "{{ drop_index(this, ['customer_id']) }}", "transaction": false},
+    ],
     post_hook=[
-        "{{ create_index(this, ['location']) }}",
-        "{{ create_index(this, ['customer_id']) }}",
+        {"sql": "{{ create_index(this, ['location']) }}", "transaction": false},
+        {"sql": "{{ create_index(this, ['customer_id']) }}", "transaction": false},
     ],
 ) }}
 
