@@ -20,8 +20,20 @@ bank as (
     group by source_file, rejection_reason
 ),
 
+trades as (
+    select
+        'trades' as source_name,
+        source_file,
+        rejection_reason,
+        count(*) as rows_quarantined
+    from {{ ref('quarantine_trades__trades') }}
+    group by source_file, rejection_reason
+),
+
 all_sources as (
     select * from bank
+    union all
+    select * from trades
 ),
 
 this_build as (

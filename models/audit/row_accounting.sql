@@ -14,8 +14,21 @@ bank as (
     ) }}
 ),
 
+trades as (
+    {{ row_accounting_for(
+        source_name='trades',
+        files=ref('stg_trades__trade_files'),
+        accepted=ref('stg_trades__trades'),
+        duplicates=ref('base_trades__trades'),
+        duplicates_where="row_status = 'duplicate'",
+        quarantined=ref('quarantine_trades__trades'),
+    ) }}
+),
+
 final as (
     select * from bank
+    union all
+    select * from trades
 )
 
 select * from final

@@ -2,29 +2,36 @@
 
     generate-data bank --rows N --seed S --out DIR [--files K] [--crlf] [--bom]
                        [--defect-rate R] [--manifest FILE]
+    generate-data trades --users N --weeks M --seed S --out DIR [--trades-per-week K]
+                         [--crlf] [--bom] [--defect-rate R] [--manifest FILE]
     generate-data sample --out DIR [--manifest FILE]
 
 One subcommand per source system (more will follow), plus `sample`, which writes the small
-sample committed in data/raw. Each file written prints one line: its name, rows, seconds.
+sample committed in data/raw (every source). Each file written prints one line: its name,
+rows, seconds.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from analytics.generate.bank import generate_bank, generate_bank_sample
+from analytics.generate.trades import generate_trades, generate_trades_sample
+
+SOURCE_FOLDERS = ("bank", "trades")
 
 
 def _check_manifest_path(manifest: Path | None, out: Path) -> None:
     """Refuse a manifest inside a source folder of DIR (the build would read it as data)."""
     if manifest is None:
         return
-    bank_dir = (out / "bank").resolve()
-    if manifest.resolve().is_relative_to(bank_dir):
-        raise SystemExit(f"--manifest must not be inside {out / 'bank'}: {manifest}")
+    for folder in SOURCE_FOLDERS:
+        if manifest.resolve().is_relative_to((out / folder).resolve()):
+            raise SystemExit(f"--manifest must not be inside {out / folder}: {manifest}")
 
 
 def _non_negative_int(text: str) -> int:
@@ -74,10 +81,38 @@ def build_parser() -> argparse.ArgumentParser:
     bank.add_argument("--threads", type=_positive_int, default=None, help="DuckDB threads")
     bank.add_argument("--manifest", type=Path, help="write the manifest as JSON (not in DIR/bank)")
 
+    trades = sub.add_parser(
+        "trades",
+        help="trades: DIR/trades/2024-01-01.csv, one file per week",
+        description="Trades of N users over M weeks from Monday 2024-01-01, one file per week.",
+    )
+    trades.add_argument("--users", type=_non_negative_int, required=True, help="clients")
+    trades.add_argument("--weeks", type=_positive_int, required=True, help="weeks (files)")
+    trades.add_argument("--seed", type=int, required=True, help="same seed, same bytes")
+    trades.add_argument("--out", type=Path, required=True, help="the raw data folder (DIR)")
+    trades.add_argument(
+        "--trades-per-week",
+        type=_non_negative_int,
+        default=3,
+        help="average trades per user and week (default 3)",
+    )
+    trades.add_argument("--crlf", action="store_true", help="CRLF line endings in every file")
+    trades.add_argument("--bom", action="store_true", help="a UTF-8 byte-order mark in every file")
+    trades.add_argument(
+        "--defect-rate",
+        type=_rate,
+        default=0.05,
+        help="share of rows with a defect, spread over all defect kinds (default 0.05)",
+    )
+    trades.add_argument(
+        "--manifest", type=Path, help="write the manifest as JSON (not in DIR/trades)"
+    )
+
     sample = sub.add_parser(
         "sample",
-        help="the small committed sample (every defect kind, deterministic)",
-        description="Write the committed sample: bank, 300 rows in 3 files.",
+        help="the small committed sample of every source (every defect kind, deterministic)",
+        description="Write the committed sample: bank (300 rows in 3 files) and trades "
+        "(12 users over 3 weeks).",
     )
     sample.add_argument("--out", type=Path, required=True, help="the raw data folder (DIR)")
     sample.add_argument("--manifest", type=Path, help="write the manifest as JSON")
@@ -99,8 +134,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             threads=args.threads,
             progress=True,
         )
+    elif args.source == "trades":
+        manifest = generate_trades(
+            args.out,
+            users=args.users,
+            weeks=args.weeks,
+            seed=args.seed,
+            trades_per_week=args.trades_per_week,
+            crlf=args.crlf,
+            bom=args.bom,
+            defect_rate=args.defect_rate,
+            progress=True,
+        )
     elif args.source == "sample":
-        manifest = generate_bank_sample(args.out, progress=True)
+        bank_manifest = generate_bank_sample(args.out, progress=True)
+        trades_manifest = generate_trades_sample(args.out, progress=True)
+        if args.manifest is not None:
+            args.manifest.parent.mkdir(parents=True, exist_ok=True)
+            both = {"bank": bank_manifest.to_dict(), "trades": trades_manifest.to_dict()}
+            args.manifest.write_text(json.dumps(both, indent=2) + "\n", encoding="utf-8")
+        return 0
     else:  # pragma: no cover - argparse rejects unknown subcommands
         raise SystemExit(f"unknown source {args.source}")
     if args.manifest is not None:
