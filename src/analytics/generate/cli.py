@@ -2,29 +2,38 @@
 
     generate-data bank --rows N --seed S --out DIR [--files K] [--crlf] [--bom]
                        [--defect-rate R] [--manifest FILE]
+    generate-data sales --days N --rows-per-file R --seed S --out DIR [--start YYYY-MM-DD]
+                        [--defect-rate R] [--manifest FILE]
     generate-data sample --out DIR [--manifest FILE]
 
 One subcommand per source system (more will follow), plus `sample`, which writes the small
-sample committed in data/raw. Each file written prints one line: its name, rows, seconds.
+sample committed in data/raw (bank and sales; its manifest is {"bank": ..., "sales": ...}).
+Each file written prints one line: its name and rows (and seconds, for the bank).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from analytics.generate.bank import generate_bank, generate_bank_sample
+from analytics.generate.sales import FIRST_DAY, generate_sales, generate_sales_sample
+
+#: The source folders of DIR the generator writes to (a manifest must not land in them).
+SOURCE_FOLDERS = ("bank", "sales")
 
 
 def _check_manifest_path(manifest: Path | None, out: Path) -> None:
     """Refuse a manifest inside a source folder of DIR (the build would read it as data)."""
     if manifest is None:
         return
-    bank_dir = (out / "bank").resolve()
-    if manifest.resolve().is_relative_to(bank_dir):
-        raise SystemExit(f"--manifest must not be inside {out / 'bank'}: {manifest}")
+    for folder in SOURCE_FOLDERS:
+        if manifest.resolve().is_relative_to((out / folder).resolve()):
+            raise SystemExit(f"--manifest must not be inside {out / folder}: {manifest}")
 
 
 def _non_negative_int(text: str) -> int:
@@ -74,10 +83,40 @@ def build_parser() -> argparse.ArgumentParser:
     bank.add_argument("--threads", type=_positive_int, default=None, help="DuckDB threads")
     bank.add_argument("--manifest", type=Path, help="write the manifest as JSON (not in DIR/bank)")
 
+    sales = sub.add_parser(
+        "sales",
+        help="multi-channel sales: DIR/sales/<web|mobile|store>_<YYYY-MM-DD>.csv",
+        description="Multi-channel daily sales, one file per channel and day.",
+    )
+    sales.add_argument("--days", type=_positive_int, required=True, help="days (x 3 channels)")
+    sales.add_argument(
+        "--rows-per-file", type=_non_negative_int, required=True, help="data rows per file"
+    )
+    sales.add_argument("--seed", type=int, required=True, help="same seed, same bytes")
+    sales.add_argument("--out", type=Path, required=True, help="the raw data folder (DIR)")
+    sales.add_argument(
+        "--start",
+        type=date.fromisoformat,
+        default=FIRST_DAY,
+        help=f"first day, YYYY-MM-DD (default {FIRST_DAY.isoformat()})",
+    )
+    sales.add_argument(
+        "--defect-rate",
+        type=_rate,
+        default=0.05,
+        help="share of rows with a defect, spread over all defect kinds (default 0.05)",
+    )
+    sales.add_argument(
+        "--manifest", type=Path, help="write the manifest as JSON (not in DIR/sales)"
+    )
+
     sample = sub.add_parser(
         "sample",
         help="the small committed sample (every defect kind, deterministic)",
-        description="Write the committed sample: bank, 300 rows in 3 files.",
+        description=(
+            "Write the committed sample: bank, 300 rows in 3 files; sales, 3 days x 3"
+            " channels of 40 rows."
+        ),
     )
     sample.add_argument("--out", type=Path, required=True, help="the raw data folder (DIR)")
     sample.add_argument("--manifest", type=Path, help="write the manifest as JSON")
@@ -99,8 +138,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             threads=args.threads,
             progress=True,
         )
+    elif args.source == "sales":
+        manifest = generate_sales(
+            args.out,
+            days=args.days,
+            rows_per_file=args.rows_per_file,
+            seed=args.seed,
+            defect_rate=args.defect_rate,
+            start=args.start,
+            progress=True,
+        )
     elif args.source == "sample":
-        manifest = generate_bank_sample(args.out, progress=True)
+        bank = generate_bank_sample(args.out, progress=True)
+        sales_manifest = generate_sales_sample(args.out, progress=True)
+        if args.manifest is not None:
+            args.manifest.parent.mkdir(parents=True, exist_ok=True)
+            combined = {"bank": bank.to_dict(), "sales": sales_manifest.to_dict()}
+            args.manifest.write_text(json.dumps(combined, indent=2) + "\n", encoding="utf-8")
+        return 0
     else:  # pragma: no cover - argparse rejects unknown subcommands
         raise SystemExit(f"unknown source {args.source}")
     if args.manifest is not None:
