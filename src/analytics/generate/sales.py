@@ -85,7 +85,7 @@ _BAD_TIMESTAMPS = (
     "{day}T10:15:00 Europe/Paris",
 )
 _BAD_QUANTITIES = ("two", "1.5", "1e2", "0x10")
-_BAD_PRICES = ("abc", "1,000", "12.345", "1e3")
+_BAD_PRICES = ("abc", '"1,000"', "12.345", "1e3")
 
 
 @dataclass
