@@ -30,10 +30,22 @@ trades as (
     group by source_file, rejection_reason
 ),
 
+sales as (
+    select
+        'sales' as source_name,
+        source_file,
+        rejection_reason,
+        count(*) as rows_quarantined
+    from {{ ref('quarantine_sales__order_lines') }}
+    group by source_file, rejection_reason
+),
+
 all_sources as (
     select * from bank
     union all
     select * from trades
+    union all
+    select * from sales
 ),
 
 this_build as (

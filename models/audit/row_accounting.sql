@@ -25,10 +25,23 @@ trades as (
     ) }}
 ),
 
+sales as (
+    {{ row_accounting_for(
+        source_name='sales',
+        files=ref('stg_sales__files'),
+        accepted=ref('stg_sales__order_lines'),
+        duplicates=ref('base_sales__order_lines'),
+        duplicates_where="row_status = 'duplicate'",
+        quarantined=ref('quarantine_sales__order_lines'),
+    ) }}
+),
+
 final as (
     select * from bank
     union all
     select * from trades
+    union all
+    select * from sales
 )
 
 select * from final

@@ -4,11 +4,13 @@
                        [--defect-rate R] [--manifest FILE]
     generate-data trades --users N --weeks M --seed S --out DIR [--trades-per-week K]
                          [--crlf] [--bom] [--defect-rate R] [--manifest FILE]
+    generate-data sales --days N --rows-per-file R --seed S --out DIR [--start YYYY-MM-DD]
+                        [--defect-rate R] [--manifest FILE]
     generate-data sample --out DIR [--manifest FILE]
 
 One subcommand per source system (more will follow), plus `sample`, which writes the small
-sample committed in data/raw (every source). Each file written prints one line: its name,
-rows, seconds.
+sample committed in data/raw (every source; its manifest is {"bank": ..., "trades": ...,
+"sales": ...}). Each file written prints one line: its name and rows (and seconds).
 """
 
 from __future__ import annotations
@@ -17,12 +19,15 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from analytics.generate.bank import generate_bank, generate_bank_sample
+from analytics.generate.sales import FIRST_DAY, generate_sales, generate_sales_sample
 from analytics.generate.trades import generate_trades, generate_trades_sample
 
-SOURCE_FOLDERS = ("bank", "trades")
+#: The source folders of DIR the generator writes to (a manifest must not land in them).
+SOURCE_FOLDERS = ("bank", "trades", "sales")
 
 
 def _check_manifest_path(manifest: Path | None, out: Path) -> None:
@@ -108,11 +113,38 @@ def build_parser() -> argparse.ArgumentParser:
         "--manifest", type=Path, help="write the manifest as JSON (not in DIR/trades)"
     )
 
+    sales = sub.add_parser(
+        "sales",
+        help="multi-channel sales: DIR/sales/<web|mobile|store>_<YYYY-MM-DD>.csv",
+        description="Multi-channel daily sales, one file per channel and day.",
+    )
+    sales.add_argument("--days", type=_positive_int, required=True, help="days (x 3 channels)")
+    sales.add_argument(
+        "--rows-per-file", type=_non_negative_int, required=True, help="data rows per file"
+    )
+    sales.add_argument("--seed", type=int, required=True, help="same seed, same bytes")
+    sales.add_argument("--out", type=Path, required=True, help="the raw data folder (DIR)")
+    sales.add_argument(
+        "--start",
+        type=date.fromisoformat,
+        default=FIRST_DAY,
+        help=f"first day, YYYY-MM-DD (default {FIRST_DAY.isoformat()})",
+    )
+    sales.add_argument(
+        "--defect-rate",
+        type=_rate,
+        default=0.05,
+        help="share of rows with a defect, spread over all defect kinds (default 0.05)",
+    )
+    sales.add_argument(
+        "--manifest", type=Path, help="write the manifest as JSON (not in DIR/sales)"
+    )
+
     sample = sub.add_parser(
         "sample",
         help="the small committed sample of every source (every defect kind, deterministic)",
-        description="Write the committed sample: bank (300 rows in 3 files) and trades "
-        "(12 users over 3 weeks).",
+        description="Write the committed sample: bank (300 rows in 3 files), trades "
+        "(12 users over 3 weeks) and sales (3 days x 3 channels of 40 rows).",
     )
     sample.add_argument("--out", type=Path, required=True, help="the raw data folder (DIR)")
     sample.add_argument("--manifest", type=Path, help="write the manifest as JSON")
@@ -146,13 +178,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             defect_rate=args.defect_rate,
             progress=True,
         )
+    elif args.source == "sales":
+        manifest = generate_sales(
+            args.out,
+            days=args.days,
+            rows_per_file=args.rows_per_file,
+            seed=args.seed,
+            defect_rate=args.defect_rate,
+            start=args.start,
+            progress=True,
+        )
     elif args.source == "sample":
         bank_manifest = generate_bank_sample(args.out, progress=True)
         trades_manifest = generate_trades_sample(args.out, progress=True)
+        sales_manifest = generate_sales_sample(args.out, progress=True)
         if args.manifest is not None:
             args.manifest.parent.mkdir(parents=True, exist_ok=True)
-            both = {"bank": bank_manifest.to_dict(), "trades": trades_manifest.to_dict()}
-            args.manifest.write_text(json.dumps(both, indent=2) + "\n", encoding="utf-8")
+            combined = {
+                "bank": bank_manifest.to_dict(),
+                "trades": trades_manifest.to_dict(),
+                "sales": sales_manifest.to_dict(),
+            }
+            args.manifest.write_text(json.dumps(combined, indent=2) + "\n", encoding="utf-8")
         return 0
     else:  # pragma: no cover - argparse rejects unknown subcommands
         raise SystemExit(f"unknown source {args.source}")

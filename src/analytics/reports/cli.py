@@ -11,13 +11,13 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from analytics.reports import trades
+from analytics.reports import sales, trades
 from analytics.reports.common import DEFAULT_REPORTS_DIR, ReportError
 
 Registrar = Callable[[argparse._SubParsersAction], None]
 
 # Each entry adds one subcommand; its parser sets `handler(args) -> int`.
-REGISTRARS: list[Registrar] = [trades.register]
+REGISTRARS: list[Registrar] = [trades.register, sales.register]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,69 @@
+{#- Per sales date, the top 5 products over every channel: by units sold, ties broken by
+    revenue (higher first), then by product id (alphabetical). Ranks are 1..5 without gaps;
+    a day with fewer products has fewer ranks.
+
+    Incremental by an exact upsert, as daily_sales: every day's ranking is computed (cheap:
+    the window runs over one row per product and day, not per order line), and the merge
+    writes only ranks that are new or changed and deletes ranks that no longer exist. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='merge',
+    unique_key=['sales_date', 'product_rank'],
+    on_schema_change='fail',
+    merge_clauses={
+        'when_matched': [{
+            'condition': 'DBT_INTERNAL_DEST.product_id <> DBT_INTERNAL_SOURCE.product_id'
+                ~ ' or DBT_INTERNAL_DEST.units_sold <> DBT_INTERNAL_SOURCE.units_sold'
+                ~ ' or DBT_INTERNAL_DEST.revenue <> DBT_INTERNAL_SOURCE.revenue',
+            'action': 'update',
+            'mode': 'by_name',
+        }],
+        'when_not_matched': [
+            {'action': 'insert', 'mode': 'by_name'},
+            {'by': 'source', 'action': 'delete'},
+        ],
+    },
+) }}
+
+with
+
+order_lines as (
+    select * from {{ ref('stg_sales__order_lines') }}
+),
+
+per_product as (
+    select
+        sales_date,
+        product_id,
+        sum(quantity) as units_sold,
+        sum(revenue) as revenue
+    from order_lines
+    group by sales_date, product_id
+),
+
+ranked as (
+    select
+        sales_date,
+        product_id,
+        units_sold,
+        revenue,
+        row_number() over (
+            partition by sales_date
+            order by units_sold desc, revenue desc, product_id asc
+        ) as product_rank
+    from per_product
+),
+
+final as (
+    select
+        sales_date,
+        cast(product_rank as integer) as product_rank,
+        product_id,
+        cast(units_sold as bigint) as units_sold,
+        cast(revenue as decimal(38, 2)) as revenue,
+        cast('{{ run_started_at }}' as {{ dbt.type_timestamp() }}) as updated_at
+    from ranked
+    where product_rank <= 5
+)
+
+select * from final
