@@ -7,7 +7,6 @@ but not to its docs is caught.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from conftest import PROJECT_DIR, DbtResult, run_dbt
+from conftest import DbtResult, DocsSite
 
 # A model's primary key is tested by unique + not_null on one column, or by a test of the
 # combination of columns of its grain.
@@ -30,17 +29,10 @@ class Artifacts:
 
 
 @pytest.fixture(scope="module")
-def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Artifacts:
-    work = tmp_path_factory.mktemp("docs")
-    database = work / "warehouse.duckdb"
-    raw = PROJECT_DIR / "data" / "raw"
-    built = run_dbt(raw, database, "build", work_dir=work)
-    assert built.returncode == 0, built.output[-3000:]
-    docs = run_dbt(raw, database, "docs", "generate", work_dir=work)
-    assert docs.returncode == 0, docs.output[-3000:]
-    manifest = json.loads((work / "target" / "manifest.json").read_text())
-    catalog = json.loads((work / "target" / "catalog.json").read_text())
-    return Artifacts(manifest, catalog, database)
+def artifacts(docs_site: DocsSite) -> Artifacts:
+    return Artifacts(
+        docs_site.artifact("manifest.json"), docs_site.artifact("catalog.json"), docs_site.database
+    )
 
 
 def project_nodes(manifest: dict[str, Any], resource_type: str) -> list[dict[str, Any]]:
