@@ -18,6 +18,7 @@ import argparse
 import base64
 import html
 import io
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -164,6 +165,14 @@ def series_by(
         xs.append(x)
         ys.append(float(y or 0))
     return series
+
+
+def symlog_label(value: float) -> str:
+    """0, or a signed power of ten in mathtext (e.g. -10^5)."""
+    if value == 0:
+        return "0"
+    sign = "-" if value < 0 else ""
+    return f"${sign}10^{{{round(math.log10(abs(value)))}}}$"
 
 
 def line_chart(
@@ -424,6 +433,10 @@ def trades_section(con: duckdb.DuckDBPyConnection) -> Section:
     axes.axhline(0, color="#7A7A7A", linewidth=0.8)
     # PnL spans orders of magnitude: a symmetric log scale keeps small and large ones visible.
     axes.set_yscale("symlog", linthresh=1000)
+    largest = max((abs(float(v)) for row in pnl for v in row[1]), default=1.0)
+    powers = range(3, max(3, math.ceil(math.log10(max(largest, 1.0)))) + 1)
+    ticks = sorted([0.0] + [sign * 10.0**k for k in powers for sign in (-1, 1)])
+    axes.set_yticks(ticks, [symlog_label(tick) for tick in ticks])
     axes.set_title("PnL distribution by client type (per week, user and symbol)")
     axes.set_ylabel("PnL (sells positive, buys negative)")
     axes.grid(axis="y", alpha=0.3)
