@@ -15,7 +15,7 @@ export RAW_DATA_DIR ?= data/raw
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help env build test lint format unit docs sample clean
+.PHONY: help env build test lint format unit docs report sample clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -45,6 +45,10 @@ format: env ## apply ruff and SQLFluff fixes
 
 test: lint ## every check: lint, then pytest (which drives the real dbt on generated data)
 	$(BIN)/pytest
+
+report: env ## HTML report with charts (output/report.html, output/charts/) and the report CSV files
+	$(BIN)/analytics-report html --output-dir output
+	$(BIN)/analytics-report trades
 
 sample: env ## regenerate the sample data that ships in data/raw
 	$(BIN)/generate-data sample --out data/raw

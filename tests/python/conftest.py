@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -85,3 +86,32 @@ def dbt_build(tmp_path: Path) -> Callable[..., DbtResult]:
         return run_dbt(raw_dir, tmp_path / "warehouse.duckdb", "build", *args, work_dir=tmp_path)
 
     return build
+
+
+@dataclass
+class DocsSite:
+    """A dbt build of the shipped sample and `dbt docs generate` over it, in a temporary place."""
+
+    work_dir: Path
+    database: Path
+    raw_dir: Path
+
+    @property
+    def target(self) -> Path:
+        return self.work_dir / "target"
+
+    def artifact(self, name: str) -> dict[str, Any]:
+        return json.loads((self.target / name).read_text())
+
+
+@pytest.fixture(scope="session")
+def docs_site(tmp_path_factory: pytest.TempPathFactory) -> DocsSite:
+    """Built once per session: the docs-coverage checks and the browser test share it."""
+    work = tmp_path_factory.mktemp("docs")
+    database = work / "warehouse.duckdb"
+    raw = PROJECT_DIR / "data" / "raw"
+    built = run_dbt(raw, database, "build", work_dir=work)
+    assert built.returncode == 0, built.output[-3000:]
+    docs = run_dbt(raw, database, "docs", "generate", work_dir=work)
+    assert docs.returncode == 0, docs.output[-3000:]
+    return DocsSite(work, database, raw)

@@ -11,19 +11,19 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from analytics.reports import sales, trades
+from analytics.reports import html, sales, trades
 from analytics.reports.common import DEFAULT_REPORTS_DIR, ReportError
 
 Registrar = Callable[[argparse._SubParsersAction], None]
 
 # Each entry adds one subcommand; its parser sets `handler(args) -> int`.
-REGISTRARS: list[Registrar] = [trades.register, sales.register]
+REGISTRARS: list[Registrar] = [trades.register, sales.register, html.register]
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="analytics-report",
-        description="Write report files (CSV) from the warehouse, opened read-only.",
+        description="Write report files (CSV, HTML) from the warehouse, opened read-only.",
     )
     parser.add_argument(
         "--database",
