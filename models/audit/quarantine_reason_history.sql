@@ -20,8 +20,20 @@ bank as (
     group by source_file, rejection_reason
 ),
 
+retail as (
+    select
+        'retail' as source_name,
+        source_file,
+        rejection_reason,
+        count(*) as rows_quarantined
+    from {{ ref('quarantine_retail__transactions') }}
+    group by source_file, rejection_reason
+),
+
 all_sources as (
     select * from bank
+    union all
+    select * from retail
 ),
 
 this_build as (

@@ -2,6 +2,8 @@
 
     generate-data bank --rows N --seed S --out DIR [--files K] [--crlf] [--bom]
                        [--defect-rate R] [--manifest FILE]
+    generate-data retail --rows N --seed S --out DIR [--files K] [--start YYYY-MM-DD]
+                         [--defect-rate R] [--manifest FILE]
     generate-data sample --out DIR [--manifest FILE]
 
 One subcommand per source system (more will follow), plus `sample`, which writes the small
@@ -13,18 +15,21 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from analytics.generate.bank import generate_bank, generate_bank_sample
+from analytics.generate.retail import DEFAULT_START, generate_retail, generate_retail_sample
 
 
 def _check_manifest_path(manifest: Path | None, out: Path) -> None:
     """Refuse a manifest inside a source folder of DIR (the build would read it as data)."""
     if manifest is None:
         return
-    bank_dir = (out / "bank").resolve()
-    if manifest.resolve().is_relative_to(bank_dir):
-        raise SystemExit(f"--manifest must not be inside {out / 'bank'}: {manifest}")
+    for source in ("bank", "retail"):
+        source_dir = (out / source).resolve()
+        if manifest.resolve().is_relative_to(source_dir):
+            raise SystemExit(f"--manifest must not be inside {out / source}: {manifest}")
 
 
 def _non_negative_int(text: str) -> int:
@@ -74,10 +79,28 @@ def build_parser() -> argparse.ArgumentParser:
     bank.add_argument("--threads", type=_positive_int, default=None, help="DuckDB threads")
     bank.add_argument("--manifest", type=Path, help="write the manifest as JSON (not in DIR/bank)")
 
+    retail = sub.add_parser(
+        "retail",
+        help="retail transactions: DIR/retail/2024-01-01.csv, one file per day",
+        description="Retail transactions (seed 004), one file per day from --start.",
+    )
+    retail.add_argument("--rows", type=_non_negative_int, required=True, help="rows in total")
+    retail.add_argument("--seed", type=int, required=True, help="same seed, same bytes")
+    retail.add_argument("--out", type=Path, required=True, help="the raw data folder (DIR)")
+    retail.add_argument("--files", type=_positive_int, default=100, help="days, default 100")
+    retail.add_argument(
+        "--start", type=date.fromisoformat, default=DEFAULT_START, help="first day (2024-01-01)"
+    )
+    retail.add_argument(
+        "--defect-rate", type=_rate, default=0.02, help="share of rows with a defect (0.02)"
+    )
+    retail.add_argument("--threads", type=_positive_int, default=None, help="DuckDB threads")
+    retail.add_argument("--manifest", type=Path, help="write the manifest as JSON")
+
     sample = sub.add_parser(
         "sample",
         help="the small committed sample (every defect kind, deterministic)",
-        description="Write the committed sample: bank, 300 rows in 3 files.",
+        description="Write the committed sample: bank (300 rows, 3 files), retail (400, 5).",
     )
     sample.add_argument("--out", type=Path, required=True, help="the raw data folder (DIR)")
     sample.add_argument("--manifest", type=Path, help="write the manifest as JSON")
@@ -99,8 +122,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             threads=args.threads,
             progress=True,
         )
+    elif args.source == "retail":
+        manifest = generate_retail(
+            args.out,
+            rows=args.rows,
+            seed=args.seed,
+            files=args.files,
+            start=args.start,
+            defect_rate=args.defect_rate,
+            threads=args.threads,
+            progress=True,
+        )
     elif args.source == "sample":
         manifest = generate_bank_sample(args.out, progress=True)
+        generate_retail_sample(args.out, progress=True)
     else:  # pragma: no cover - argparse rejects unknown subcommands
         raise SystemExit(f"unknown source {args.source}")
     if args.manifest is not None:
