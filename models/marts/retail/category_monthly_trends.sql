@@ -7,6 +7,7 @@
     on_schema_change='fail',
     pre_hook="{{ retail_delete_touched('transaction_month_and_next') }}",
 ) }}
+-- depends_on: {{ ref('base_retail__transactions') }}
 
 with
 

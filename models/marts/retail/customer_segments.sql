@@ -8,6 +8,7 @@
     on_schema_change='fail',
     pre_hook="{{ retail_delete_touched('customer_id') }}",
 ) }}
+-- depends_on: {{ ref('base_retail__transactions') }}
 
 with
 

@@ -4,6 +4,7 @@
     on_schema_change='fail',
     pre_hook="{{ retail_delete_touched('transaction_date') }}",
 ) }}
+-- depends_on: {{ ref('base_retail__transactions') }}
 
 with
 
