@@ -219,9 +219,11 @@ def test_a_file_missing_a_required_column_stops_the_build_naming_it(
     assert result.returncode != 0
     assert "bank file bank/2016_09.csv is unusable: missing required column(s)" in result.output
     assert missing in result.output
-    # nothing downstream of the unusable file was built
+    # nothing downstream of the unusable file was built (the retail marts do not depend on it)
     assert result.query(
         "select count(*) from information_schema.tables where table_schema = 'marts'"
+        " and table_name not in ('daily_revenue', 'regional_monthly_metrics',"
+        " 'category_monthly_trends', 'customer_segments')"
     ) == [(0,)]
 
 
