@@ -15,7 +15,7 @@ export RAW_DATA_DIR ?= data/raw
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help env build test lint format unit docs report sample clean
+.PHONY: help env build test lint format unit docs report sample bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -52,6 +52,10 @@ report: env ## HTML report with charts (output/report.html, output/charts/) and 
 
 sample: env ## regenerate the sample data that ships in data/raw
 	$(BIN)/generate-data sample --out data/raw
+
+bench: env ## retail benchmark vs DuckDB SQL, pandas, Polars, Dask (BENCH_ARGS="--rows 10000000")
+	$(UV) sync --locked --group bench --python $(PYTHON)
+	$(BIN)/python benchmarks/retail/run.py $(BENCH_ARGS)
 
 docs: env ## generate and serve the dbt docs on http://localhost:8080
 	$(BIN)/dbt docs generate

@@ -40,12 +40,24 @@ sales as (
     group by source_file, rejection_reason
 ),
 
+retail as (
+    select
+        'retail' as source_name,
+        source_file,
+        rejection_reason,
+        count(*) as rows_quarantined
+    from {{ ref('quarantine_retail__transactions') }}
+    group by source_file, rejection_reason
+),
+
 all_sources as (
     select * from bank
     union all
     select * from trades
     union all
     select * from sales
+    union all
+    select * from retail
 ),
 
 this_build as (

@@ -36,12 +36,25 @@ sales as (
     ) }}
 ),
 
+retail as (
+    {{ row_accounting_for(
+        source_name='retail',
+        files=ref('stg_retail__transaction_files'),
+        accepted=ref('stg_retail__transactions'),
+        duplicates=ref('base_retail__transactions'),
+        duplicates_where="row_status = 'duplicate'",
+        quarantined=ref('quarantine_retail__transactions'),
+    ) }}
+),
+
 final as (
     select * from bank
     union all
     select * from trades
     union all
     select * from sales
+    union all
+    select * from retail
 )
 
 select * from final

@@ -470,3 +470,26 @@ def test_date_rule(text: str, valid: bool) -> None:
 )
 def test_time_rule(text: str, valid: bool) -> None:
     assert is_valid_time(text) is valid
+
+
+# --- retail ------------------------------------------------------------------------------------
+
+
+def test_retail_generator_is_deterministic_and_writes_daily_files(tmp_path: Path) -> None:
+    from analytics.generate.retail import HEADER as RETAIL_HEADER
+    from analytics.generate.retail import generate_retail
+
+    first = generate_retail(tmp_path / "a", rows=1000, seed=3, files=4, defect_rate=0.2)
+    generate_retail(tmp_path / "b", rows=1000, seed=3, files=4, defect_rate=0.2)
+    names = sorted(p.name for p in (tmp_path / "a" / "retail").iterdir())
+    assert names == ["2024-01-01.csv", "2024-01-02.csv", "2024-01-03.csv", "2024-01-04.csv"]
+    for name in names:
+        a = (tmp_path / "a" / "retail" / name).read_bytes()
+        assert a == (tmp_path / "b" / "retail" / name).read_bytes()
+        lines = a.decode().splitlines()
+        assert lines[0] == RETAIL_HEADER
+        assert len(lines) == 251
+    assert [f.rows for f in first.files] == [250, 250, 250, 250]
+    # every defect kind is injected, about 20 % of the rows in all
+    assert all(n > 0 for n in first.defects.values())
+    assert 150 <= sum(first.defects.values()) <= 250

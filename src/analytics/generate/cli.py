@@ -6,6 +6,8 @@
                          [--crlf] [--bom] [--defect-rate R] [--manifest FILE]
     generate-data sales --days N --rows-per-file R --seed S --out DIR [--start YYYY-MM-DD]
                         [--defect-rate R] [--manifest FILE]
+    generate-data retail --rows N --seed S --out DIR [--files K] [--start YYYY-MM-DD]
+                         [--defect-rate R] [--manifest FILE]
     generate-data sample --out DIR [--manifest FILE]
 
 One subcommand per source system (more will follow), plus `sample`, which writes the small
@@ -23,11 +25,12 @@ from datetime import date
 from pathlib import Path
 
 from analytics.generate.bank import generate_bank, generate_bank_sample
+from analytics.generate.retail import DEFAULT_START, generate_retail, generate_retail_sample
 from analytics.generate.sales import FIRST_DAY, generate_sales, generate_sales_sample
 from analytics.generate.trades import generate_trades, generate_trades_sample
 
 #: The source folders of DIR the generator writes to (a manifest must not land in them).
-SOURCE_FOLDERS = ("bank", "trades", "sales")
+SOURCE_FOLDERS = ("bank", "trades", "sales", "retail")
 
 
 def _check_manifest_path(manifest: Path | None, out: Path) -> None:
@@ -140,11 +143,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--manifest", type=Path, help="write the manifest as JSON (not in DIR/sales)"
     )
 
+    retail = sub.add_parser(
+        "retail",
+        help="retail transactions: DIR/retail/2024-01-01.csv, one file per day",
+        description="Retail transactions (seed 004), one file per day from --start.",
+    )
+    retail.add_argument("--rows", type=_non_negative_int, required=True, help="rows in total")
+    retail.add_argument("--seed", type=int, required=True, help="same seed, same bytes")
+    retail.add_argument("--out", type=Path, required=True, help="the raw data folder (DIR)")
+    retail.add_argument("--files", type=_positive_int, default=100, help="days, default 100")
+    retail.add_argument(
+        "--start", type=date.fromisoformat, default=DEFAULT_START, help="first day (2024-01-01)"
+    )
+    retail.add_argument(
+        "--defect-rate", type=_rate, default=0.02, help="share of rows with a defect (0.02)"
+    )
+    retail.add_argument("--threads", type=_positive_int, default=None, help="DuckDB threads")
+    retail.add_argument("--manifest", type=Path, help="write the manifest as JSON")
+
     sample = sub.add_parser(
         "sample",
         help="the small committed sample of every source (every defect kind, deterministic)",
         description="Write the committed sample: bank (300 rows in 3 files), trades "
-        "(12 users over 3 weeks) and sales (3 days x 3 channels of 40 rows).",
+        "(12 users over 3 weeks), sales (3 days x 3 channels of 40 rows) and retail "
+        "(400 rows in 5 files).",
     )
     sample.add_argument("--out", type=Path, required=True, help="the raw data folder (DIR)")
     sample.add_argument("--manifest", type=Path, help="write the manifest as JSON")
@@ -188,10 +210,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             start=args.start,
             progress=True,
         )
+    elif args.source == "retail":
+        manifest = generate_retail(
+            args.out,
+            rows=args.rows,
+            seed=args.seed,
+            files=args.files,
+            start=args.start,
+            defect_rate=args.defect_rate,
+            threads=args.threads,
+            progress=True,
+        )
     elif args.source == "sample":
         bank_manifest = generate_bank_sample(args.out, progress=True)
         trades_manifest = generate_trades_sample(args.out, progress=True)
         sales_manifest = generate_sales_sample(args.out, progress=True)
+        generate_retail_sample(args.out, progress=True)
         if args.manifest is not None:
             args.manifest.parent.mkdir(parents=True, exist_ok=True)
             combined = {

@@ -1,0 +1,64 @@
+{#- The files of a glob() inventory source that a model has not loaded yet, as a list of paths
+    (sorted). An incremental model passes itself (`this`) and the column holding the relative
+    file name it recorded; on a full build every file is returned. At parse time, [] .
+
+    The list is turned into SQL by raw_files_filter() and new_raw_files_relation(): reading
+    `filename in (...)` lets DuckDB open only those files, so old files are never re-read. -#}
+{% macro raw_files_to_load(files_source, loaded_relation=none, loaded_column='source_file') %}
+    {%- if not execute -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- set sql -%}
+        select file from {{ files_source }}
+        {%- if loaded_relation is not none %}
+        where {{ relative_source_file('file') }} not in (
+            select {{ loaded_column }} from {{ loaded_relation }}
+            where {{ loaded_column }} is not null
+        )
+        {%- endif %}
+        order by file
+    {%- endset -%}
+    {{ return(run_query(sql).columns[0].values() | list) }}
+{% endmacro %}
+
+{#- A relation (subquery) listing the given files in a column `file`, shaped like a glob()
+    source; empty when the list is. -#}
+{% macro raw_files_relation(files) -%}
+    {%- if files | length > 0 -%}
+    (select unnest({{ sql_text_list(files) }}) as file)
+    {%- else -%}
+    (select null::varchar as file where false)
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The line source restricted to the given files (never called with an empty list: the
+    shared raw_csv_lines() macro reads nothing when the files relation is empty). -#}
+{% macro raw_lines_of_files(lines_source, files) -%}
+    (
+        select * from {{ lines_source }}
+        where filename in (
+            {%- for file in files %}{{ sql_text(file) }}{{ ", " if not loop.last }}{% endfor %}
+            {%- if files | length == 0 %}null{% endif -%}
+        )
+    )
+{%- endmacro %}
+
+{#- The paths of the files an inventory model lists as `loaded` (they hold rows) that a
+    model of parsed lines (with a source_file column) does not hold yet; every loaded file when
+    that model is none. [] when the inventory does not exist yet (at parse time, or when the
+    linter only compiles the project). -#}
+{% macro loaded_files_not_parsed(inventory, parsed_relation=none) %}
+    {%- if not execute or load_relation(inventory) is none -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- set sql -%}
+        select file_path from {{ inventory }}
+        where
+            file_status = 'loaded'
+            {%- if parsed_relation is not none %}
+            and source_file not in (select distinct source_file from {{ parsed_relation }})
+            {%- endif %}
+        order by file_path
+    {%- endset -%}
+    {{ return(run_query(sql).columns[0].values() | list) }}
+{% endmacro %}
