@@ -20,57 +20,23 @@ files as (
     select * from {{ ref('stg_bank__transaction_files') }}
 ),
 
-data_lines as (
-    select
-        files.source_file,
-        lines.raw_line,
-        files.header_columns,
-        lines.scan_position - files.first_scan_position + 1 as line_number
-    from lines
-    inner join files on lines.filename = files.file_path
-    where
-        not lines.is_blank
-        and lines.scan_position > files.header_scan_position
-),
-
-split as (
-    select
-        *,
-        {{ csv_split('raw_line') }} as parsed_fields
-    from data_lines
-),
-
-checked as (
-    -- broken quoting or the wrong number of fields makes a line malformed: it keeps its raw
-    -- text, and its fields are not guessed at
-    select
-        source_file,
-        line_number,
-        raw_line,
-        header_columns,
-        coalesce(len(parsed_fields) = len(header_columns), false) as is_well_formed,
-        case when len(parsed_fields) = len(header_columns) then parsed_fields end as fields
-    from split
-),
-
+-- every data line, with its raw values as text found by header name
 mapped as (
-    -- raw values as text, found by header name: column order and extra columns don't matter
-    select
-        source_file,
-        line_number,
-        raw_line,
-        is_well_formed,
-        {{ csv_field('fields', 'header_columns', 'TransactionID') }} as transaction_id_raw,
-        {{ csv_field('fields', 'header_columns', 'CustomerID') }} as customer_id_raw,
-        {{ csv_field('fields', 'header_columns', 'CustomerDOB') }} as customer_dob_raw,
-        {{ csv_field('fields', 'header_columns', 'CustGender') }} as gender_raw,
-        {{ csv_field('fields', 'header_columns', 'CustLocation') }} as location_raw,
-        {{ csv_field('fields', 'header_columns', 'CustAccountBalance') }} as account_balance_raw,
-        {{ csv_field('fields', 'header_columns', 'TransactionDate') }} as transaction_date_raw,
-        {{ csv_field('fields', 'header_columns', 'TransactionTime') }} as transaction_time_raw,
-        {{ csv_field('fields', 'header_columns', 'TransactionAmount (INR)') }}
-            as transaction_amount_raw
-    from checked
+    {{ csv_records(
+        lines='lines',
+        files='files',
+        columns={
+            'transaction_id_raw': 'TransactionID',
+            'customer_id_raw': 'CustomerID',
+            'customer_dob_raw': 'CustomerDOB',
+            'gender_raw': 'CustGender',
+            'location_raw': 'CustLocation',
+            'account_balance_raw': 'CustAccountBalance',
+            'transaction_date_raw': 'TransactionDate',
+            'transaction_time_raw': 'TransactionTime',
+            'transaction_amount_raw': 'TransactionAmount (INR)',
+        },
+    ) }}
 ),
 
 parsed as (

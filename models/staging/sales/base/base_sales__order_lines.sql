@@ -26,59 +26,21 @@ files as (
     select * from {{ ref('stg_sales__files') }}
 ),
 
-data_lines as (
-    select
-        files.source_file,
-        files.channel,
-        files.file_date,
-        lines.raw_line,
-        files.header_columns,
-        lines.scan_position - files.first_scan_position + 1 as line_number
-    from lines
-    inner join files on lines.filename = files.file_path
-    where
-        not lines.is_blank
-        and not lines.is_comment
-        and lines.scan_position > files.header_scan_position
-),
-
-split as (
-    select
-        *,
-        {{ csv_split('raw_line') }} as parsed_fields
-    from data_lines
-),
-
-checked as (
-    -- broken quoting or the wrong number of fields makes a line malformed: it keeps its raw
-    -- text, and its fields are not guessed at
-    select
-        source_file,
-        channel,
-        file_date,
-        line_number,
-        raw_line,
-        coalesce(len(parsed_fields) = len(header_columns), false) as is_well_formed,
-        case when len(parsed_fields) = len(header_columns) then parsed_fields end as fields,
-        header_columns
-    from split
-),
-
+-- every data line (comments left out), with its raw values as text found by header name
 mapped as (
-    -- raw values as text, found by header name: column order and extra columns don't matter
-    select
-        source_file,
-        channel,
-        file_date,
-        line_number,
-        raw_line,
-        is_well_formed,
-        {{ csv_field('fields', 'header_columns', 'order_id') }} as order_id_raw,
-        {{ csv_field('fields', 'header_columns', 'timestamp') }} as ordered_at_raw,
-        {{ csv_field('fields', 'header_columns', 'product_id') }} as product_id_raw,
-        {{ csv_field('fields', 'header_columns', 'quantity') }} as quantity_raw,
-        {{ csv_field('fields', 'header_columns', 'unit_price') }} as unit_price_raw
-    from checked
+    {{ csv_records(
+        lines='lines',
+        files='files',
+        columns={
+            'order_id_raw': 'order_id',
+            'ordered_at_raw': 'timestamp',
+            'product_id_raw': 'product_id',
+            'quantity_raw': 'quantity',
+            'unit_price_raw': 'unit_price',
+        },
+        file_columns=['channel', 'file_date'],
+        skip_comments=true,
+    ) }}
 ),
 
 trimmed as (

@@ -19,54 +19,21 @@ files as (
     select * from {{ ref('stg_trades__trade_files') }}
 ),
 
-data_lines as (
-    select
-        files.source_file,
-        lines.raw_line,
-        files.header_columns,
-        lines.scan_position - files.first_scan_position + 1 as line_number
-    from lines
-    inner join files on lines.filename = files.file_path
-    where
-        not lines.is_blank
-        and lines.scan_position > files.header_scan_position
-),
-
-split as (
-    select
-        *,
-        {{ csv_split('raw_line') }} as parsed_fields
-    from data_lines
-),
-
-checked as (
-    -- broken quoting or the wrong number of fields makes a line malformed: it keeps its raw
-    -- text, and its fields are not guessed at
-    select
-        source_file,
-        line_number,
-        raw_line,
-        header_columns,
-        coalesce(len(parsed_fields) = len(header_columns), false) as is_well_formed,
-        case when len(parsed_fields) = len(header_columns) then parsed_fields end as fields
-    from split
-),
-
+-- every data line, with its raw values as text found by header name
 mapped as (
-    -- raw values as text, found by header name: column order and extra columns don't matter
-    select
-        source_file,
-        line_number,
-        raw_line,
-        is_well_formed,
-        {{ csv_field('fields', 'header_columns', 'timestamp') }} as timestamp_raw,
-        {{ csv_field('fields', 'header_columns', 'user_id') }} as user_id_raw,
-        {{ csv_field('fields', 'header_columns', 'client_type') }} as client_type_raw,
-        {{ csv_field('fields', 'header_columns', 'symbol') }} as symbol_raw,
-        {{ csv_field('fields', 'header_columns', 'side') }} as side_raw,
-        {{ csv_field('fields', 'header_columns', 'quantity') }} as quantity_raw,
-        {{ csv_field('fields', 'header_columns', 'price') }} as price_raw
-    from checked
+    {{ csv_records(
+        lines='lines',
+        files='files',
+        columns={
+            'timestamp_raw': 'timestamp',
+            'user_id_raw': 'user_id',
+            'client_type_raw': 'client_type',
+            'symbol_raw': 'symbol',
+            'side_raw': 'side',
+            'quantity_raw': 'quantity',
+            'price_raw': 'price',
+        },
+    ) }}
 ),
 
 trimmed as (
