@@ -93,7 +93,7 @@ def test_the_lineage_graph_shows_every_source_system_in_chromium(
     for unique_id, model in models.items():
         if model["fqn"][1] in ("staging", "marts"):
             systems.setdefault(model["fqn"][2], set()).add(unique_id)
-    assert {"bank", "trades"} <= set(systems)
+    assert {"bank", "trades", "sales", "retail"} <= set(systems)
     exposures = {e for e in manifest["exposures"] if e.startswith("exposure.analytics.")}
 
     screenshot = tmp_path / "docs_lineage_graph.png"
@@ -121,7 +121,8 @@ def test_the_lineage_graph_shows_every_source_system_in_chromium(
     ]
     assert wrong_colour == []
     assert {shown[uid]["color"] for uid in models} == {
-        "#5B8DEF",
+        "#5B8DEF",  # staging
+        "#7FB3D5",  # intermediate
         "#A4243B",
         "#2E8B57",
         "#8E7CC3",
