@@ -26,6 +26,20 @@ replay one batch at a time must both equal it.
 8. Current state: per id, the latest accepted record in version order, unless a tombstone.
 
 "Trimmed" means leading and trailing spaces (U+0020) removed, as SQL's ``trim()`` does.
+
+Where the spec is silent, this reference decides (the SQL must agree):
+- integers (ids, foreign keys, rating, years, likes): a JSON integer number, or trimmed text of
+  ASCII digits with an optional sign, within bigint (ids, foreign keys) or integer range; a
+  JSON float (``5.0``) or boolean is not one. A stream's user_id/movie_id or a review's
+  movie_id that is not one counts as missing. duration_mins: digits only, 1 to 2^31 - 1.
+- size_mb: plain decimal text, at most 3 decimals and 15 integer digits (never rounded).
+- ``_deleted`` in JSON: ``true`` or the text ``"true"`` (trimmed, any case), like CSV.
+- a JSON value that is not a string is read as its JSON text (``123`` -> ``"123"``).
+- genres that is not an array -> null; isbn and email blank -> null.
+- a review's staged updated_at is the delivered one; only versioning uses
+  coalesce(updated_at, created_at).
+- stream tombstones are never ``unknown_movie`` (their movie_id is not read).
+- clean_text step 4: whitespace = space separators (Zs), the only whitespace left by then.
 """
 
 from __future__ import annotations
