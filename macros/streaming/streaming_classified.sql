@@ -162,9 +162,9 @@
 {% macro streaming_current_state_merge_clauses() %}
     {{ return({
         'when_matched': [{
-            'condition': 'DBT_INTERNAL_DEST.record_hash <> DBT_INTERNAL_SOURCE.record_hash'
+            'condition': '(DBT_INTERNAL_DEST.record_hash <> DBT_INTERNAL_SOURCE.record_hash'
                 ~ ' or DBT_INTERNAL_DEST.source_file <> DBT_INTERNAL_SOURCE.source_file'
-                ~ ' or DBT_INTERNAL_DEST.record_number <> DBT_INTERNAL_SOURCE.record_number',
+                ~ ' or DBT_INTERNAL_DEST.record_number <> DBT_INTERNAL_SOURCE.record_number)',
             'action': 'update',
             'mode': 'by_name',
         }],
