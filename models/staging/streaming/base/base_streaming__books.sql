@@ -64,7 +64,7 @@ typed as (
                     ),
                     lambda genre: genre is not null
                 )
-            else []::varchar[]
+            else cast([] as varchar[])
         end as genres,
         -- numbers
         try_cast({{ parse_integer('trim(raw_published_year)') }} as integer)
@@ -110,13 +110,16 @@ final as (
         -- dates and times
         updated_at,
         -- raw text, kept for quarantined records only
-        {%- for raw_column in [
-            'raw_record', 'raw_id', 'raw_title', 'raw_author_id', 'raw_published_year',
-            'raw_publisher', 'raw_genres', 'raw_isbn', 'raw_updated_at', 'raw_deleted',
-        ] %}
-        case when row_status = 'quarantined' then {{ raw_column }} end as {{ raw_column }}
-        {{- "," if not loop.last }}
-        {%- endfor %}
+        case when row_status = 'quarantined' then raw_record end as raw_record,
+        case when row_status = 'quarantined' then raw_id end as raw_id,
+        case when row_status = 'quarantined' then raw_title end as raw_title,
+        case when row_status = 'quarantined' then raw_author_id end as raw_author_id,
+        case when row_status = 'quarantined' then raw_published_year end as raw_published_year,
+        case when row_status = 'quarantined' then raw_publisher end as raw_publisher,
+        case when row_status = 'quarantined' then raw_genres end as raw_genres,
+        case when row_status = 'quarantined' then raw_isbn end as raw_isbn,
+        case when row_status = 'quarantined' then raw_updated_at end as raw_updated_at,
+        case when row_status = 'quarantined' then raw_deleted end as raw_deleted
     from classified
 )
 

@@ -106,13 +106,15 @@ final as (
         -- dates and times
         updated_at,
         -- raw text, kept for quarantined records only
-        {%- for raw_column in [
-            'raw_record', 'raw_id', 'raw_title', 'raw_duration_mins', 'raw_based_on_book',
-            'raw_book_id', 'raw_release_year', 'raw_updated_at', 'raw_deleted',
-        ] %}
-        case when row_status = 'quarantined' then {{ raw_column }} end as {{ raw_column }}
-        {{- "," if not loop.last }}
-        {%- endfor %}
+        case when row_status = 'quarantined' then raw_record end as raw_record,
+        case when row_status = 'quarantined' then raw_id end as raw_id,
+        case when row_status = 'quarantined' then raw_title end as raw_title,
+        case when row_status = 'quarantined' then raw_duration_mins end as raw_duration_mins,
+        case when row_status = 'quarantined' then raw_based_on_book end as raw_based_on_book,
+        case when row_status = 'quarantined' then raw_book_id end as raw_book_id,
+        case when row_status = 'quarantined' then raw_release_year end as raw_release_year,
+        case when row_status = 'quarantined' then raw_updated_at end as raw_updated_at,
+        case when row_status = 'quarantined' then raw_deleted end as raw_deleted
     from classified
 )
 

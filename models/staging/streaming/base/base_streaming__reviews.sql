@@ -124,13 +124,17 @@ final as (
         created_at,
         updated_at,
         -- raw text, kept for quarantined records only
-        {%- for raw_column in [
-            'raw_record', 'raw_id', 'raw_user_id', 'raw_movie_id', 'raw_rating', 'raw_text',
-            'raw_created_at', 'raw_device', 'raw_likes', 'raw_updated_at', 'raw_deleted',
-        ] %}
-        case when row_status = 'quarantined' then {{ raw_column }} end as {{ raw_column }}
-        {{- "," if not loop.last }}
-        {%- endfor %}
+        case when row_status = 'quarantined' then raw_record end as raw_record,
+        case when row_status = 'quarantined' then raw_id end as raw_id,
+        case when row_status = 'quarantined' then raw_user_id end as raw_user_id,
+        case when row_status = 'quarantined' then raw_movie_id end as raw_movie_id,
+        case when row_status = 'quarantined' then raw_rating end as raw_rating,
+        case when row_status = 'quarantined' then raw_text end as raw_text,
+        case when row_status = 'quarantined' then raw_created_at end as raw_created_at,
+        case when row_status = 'quarantined' then raw_device end as raw_device,
+        case when row_status = 'quarantined' then raw_likes end as raw_likes,
+        case when row_status = 'quarantined' then raw_updated_at end as raw_updated_at,
+        case when row_status = 'quarantined' then raw_deleted end as raw_deleted
     from classified
 )
 

@@ -116,13 +116,15 @@ final as (
         end_at,
         updated_at,
         -- raw text, kept for quarantined records only
-        {%- for raw_column in [
-            'raw_record', 'raw_id', 'raw_user_id', 'raw_movie_id', 'raw_start_at', 'raw_end_at',
-            'raw_size_mb', 'raw_updated_at', 'raw_deleted',
-        ] %}
-        case when row_status = 'quarantined' then {{ raw_column }} end as {{ raw_column }}
-        {{- "," if not loop.last }}
-        {%- endfor %}
+        case when row_status = 'quarantined' then raw_record end as raw_record,
+        case when row_status = 'quarantined' then raw_id end as raw_id,
+        case when row_status = 'quarantined' then raw_user_id end as raw_user_id,
+        case when row_status = 'quarantined' then raw_movie_id end as raw_movie_id,
+        case when row_status = 'quarantined' then raw_start_at end as raw_start_at,
+        case when row_status = 'quarantined' then raw_end_at end as raw_end_at,
+        case when row_status = 'quarantined' then raw_size_mb end as raw_size_mb,
+        case when row_status = 'quarantined' then raw_updated_at end as raw_updated_at,
+        case when row_status = 'quarantined' then raw_deleted end as raw_deleted
     from classified
 )
 

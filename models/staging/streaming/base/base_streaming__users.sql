@@ -90,13 +90,14 @@ final as (
         signup_date,
         updated_at,
         -- raw text, kept for quarantined records only
-        {%- for raw_column in [
-            'raw_record', 'raw_id', 'raw_name', 'raw_email', 'raw_country', 'raw_signup_date',
-            'raw_updated_at', 'raw_deleted',
-        ] %}
-        case when row_status = 'quarantined' then {{ raw_column }} end as {{ raw_column }}
-        {{- "," if not loop.last }}
-        {%- endfor %}
+        case when row_status = 'quarantined' then raw_record end as raw_record,
+        case when row_status = 'quarantined' then raw_id end as raw_id,
+        case when row_status = 'quarantined' then raw_name end as raw_name,
+        case when row_status = 'quarantined' then raw_email end as raw_email,
+        case when row_status = 'quarantined' then raw_country end as raw_country,
+        case when row_status = 'quarantined' then raw_signup_date end as raw_signup_date,
+        case when row_status = 'quarantined' then raw_updated_at end as raw_updated_at,
+        case when row_status = 'quarantined' then raw_deleted end as raw_deleted
     from classified
 )
 
