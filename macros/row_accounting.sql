@@ -3,11 +3,12 @@
     source; a new source plugs in by adding its call there.
 
     files        model with one row per file: source_file, rows_read (counted from the lines)
-    accepted     model of accepted rows, with source_file
+    accepted     model holding the accepted rows, with source_file (filtered by accepted_where)
     duplicates   model holding the duplicate rows, with source_file (filtered by duplicates_where)
     quarantined  model of quarantined rows, with source_file -#}
 {% macro row_accounting_for(
-    source_name, files, accepted, duplicates, quarantined, duplicates_where='true'
+    source_name, files, accepted, duplicates, quarantined, duplicates_where='true',
+    accepted_where='true'
 ) %}
     select
         {{ sql_text(source_name) }} as source_name,
@@ -18,7 +19,9 @@
         coalesce(quarantined.row_count, 0) as rows_quarantined
     from {{ files }} as files
     left join (
-        select source_file, count(*) as row_count from {{ accepted }} group by source_file
+        select source_file, count(*) as row_count from {{ accepted }}
+        where {{ accepted_where }}
+        group by source_file
     ) as accepted on files.source_file = accepted.source_file
     left join (
         select source_file, count(*) as row_count from {{ duplicates }}

@@ -50,6 +50,19 @@ retail as (
     group by source_file, rejection_reason
 ),
 
+{%- for entity in ['authors', 'books', 'reviews', 'users', 'movies', 'streams'] %}
+
+streaming_{{ entity }} as (
+    select
+        'streaming_{{ entity }}' as source_name,
+        source_file,
+        rejection_reason,
+        count(*) as rows_quarantined
+    from {{ ref('quarantine_streaming__' ~ entity) }}
+    group by source_file, rejection_reason
+),
+{%- endfor %}
+
 all_sources as (
     select * from bank
     union all
@@ -58,6 +71,10 @@ all_sources as (
     select * from sales
     union all
     select * from retail
+    {%- for entity in ['authors', 'books', 'reviews', 'users', 'movies', 'streams'] %}
+    union all
+    select * from streaming_{{ entity }}
+    {%- endfor %}
 ),
 
 this_build as (

@@ -47,6 +47,24 @@ retail as (
     ) }}
 ),
 
+-- streaming: one file per entity and batch; accepted = accepted records of any version (a
+-- current-state model holds only the latest one per id)
+{%- for entity in ['authors', 'books', 'reviews', 'users', 'movies', 'streams'] %}
+
+streaming_{{ entity }} as (
+    {{ row_accounting_for(
+        source_name='streaming_' ~ entity,
+        files="(select source_file, records_read as rows_read from "
+            ~ ref('stg_streaming__files') ~ " where entity = '" ~ entity ~ "')",
+        accepted=ref('base_streaming__' ~ entity),
+        accepted_where="row_status = 'accepted'",
+        duplicates=ref('base_streaming__' ~ entity),
+        duplicates_where="row_status = 'duplicate'",
+        quarantined=ref('quarantine_streaming__' ~ entity),
+    ) }}
+),
+{%- endfor %}
+
 final as (
     select * from bank
     union all
@@ -55,6 +73,10 @@ final as (
     select * from sales
     union all
     select * from retail
+    {%- for entity in ['authors', 'books', 'reviews', 'users', 'movies', 'streams'] %}
+    union all
+    select * from streaming_{{ entity }}
+    {%- endfor %}
 )
 
 select * from final

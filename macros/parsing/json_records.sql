@@ -1,0 +1,137 @@
+{#- The records of whole JSON files read as text (filename, content), one row per record:
+    the file is a JSON array when its first non-blank character is `[`, otherwise one object
+    per line (NDJSON). A UTF-8 byte-order mark is ignored, and so is the CR of CRLF endings.
+
+    - array: record_number is the 1-based position in the array; an element that is not an
+      object is not well formed. A file starting with `[` that is not valid JSON as a whole
+      stops the build with an error naming the file (nothing of it can be trusted).
+    - NDJSON: record_number is the 1-based physical line number; blank lines are skipped (and
+      not counted); a line that is not valid JSON, or valid JSON that is not an object, is not
+      well formed and keeps its raw text.
+
+    files        relation (or CTE name) with filename and content
+    file_label   how the error message names the source ('streaming', ...)
+
+    Yields: filename, file_format (json_array | ndjson), record_number, raw_record (the line,
+    or the array element as compact JSON text), is_well_formed, record (the object as JSON,
+    null when not well formed). -#}
+{% macro json_records(files, file_label) %}
+    with
+
+    json_files as (
+        select
+            filename,
+            {{ relative_source_file('filename') }} as source_file,
+            -- a byte-order mark is not part of the JSON
+            case
+                when starts_with(content, chr(65279)) then substr(content, 2)
+                else content
+            end as content,
+            {{ json_file_format('content') }} as file_format
+        from {{ files }}
+    ),
+
+    usable_files as (
+        select *
+        from json_files
+        -- an array that is not valid JSON as a whole stops the build, naming the file
+        where
+            case
+                when file_format = 'json_array' and not json_valid(content)
+                    then error(
+                        {{ sql_text(file_label ~ ' file ') }} || source_file
+                        || ' is unusable: it starts with [ but is not valid JSON as a whole'
+                    )
+                else true
+            end
+    ),
+
+    array_files as (
+        select
+            filename,
+            file_format,
+            cast(json_extract(content, '$[*]') as varchar[]) as elements
+        from usable_files
+        where file_format = 'json_array'
+    ),
+
+    array_records as (
+        select
+            filename,
+            file_format,
+            unnest(elements) as raw_record,
+            generate_subscripts(elements, 1) as record_number
+        from array_files
+    ),
+
+    ndjson_files as (
+        select
+            filename,
+            file_format,
+            string_split(content, chr(10)) as physical_lines
+        from usable_files
+        where file_format = 'ndjson'
+    ),
+
+    ndjson_lines as (
+        select
+            filename,
+            file_format,
+            unnest(physical_lines) as physical_line,
+            generate_subscripts(physical_lines, 1) as record_number
+        from ndjson_files
+    ),
+
+    ndjson_records as (
+        select
+            filename,
+            file_format,
+            -- the CR of a CRLF ending is not part of the record
+            case
+                when ends_with(physical_line, chr(13)) then left(physical_line, -1)
+                else physical_line
+            end as raw_record,
+            record_number
+        from ndjson_lines
+        -- blank lines are skipped and not counted
+        where trim(physical_line, ' ' || chr(9) || chr(13)) <> ''
+    ),
+
+    all_records as (
+        select * from array_records
+        union all
+        select * from ndjson_records
+    ),
+
+    checked as (
+        select
+            filename,
+            file_format,
+            record_number,
+            raw_record,
+            coalesce(
+                case when json_valid(raw_record) then json_type(raw_record) = 'OBJECT' end,
+                false
+            ) as is_well_formed
+        from all_records
+    )
+
+    select
+        filename,
+        file_format,
+        record_number,
+        raw_record,
+        is_well_formed,
+        case when is_well_formed then cast(raw_record as json) end as record
+    from checked
+{% endmacro %}
+
+{#- json_array when the text's first character that is not blank (nor a byte-order mark) is
+    `[`, otherwise ndjson. -#}
+{% macro json_file_format(content) -%}
+    case
+        when left(ltrim({{ content }}, chr(65279) || ' ' || chr(9) || chr(10) || chr(13)), 1) = '['
+            then 'json_array'
+        else 'ndjson'
+    end
+{%- endmacro %}

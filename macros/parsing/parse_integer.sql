@@ -1,0 +1,33 @@
+{#- Integer text to a bigint, or null when it is anything else. The caller trims the text.
+
+    parse_integer: an optional sign and 1 to 18 digits (-3, +7, 007).
+    parse_positive_integer: digits only, 1 to 18 of them, and greater than zero (an id). -#}
+{% macro parse_integer(text) -%}
+    case
+        when regexp_full_match({{ text }}, '[+-]?[0-9]{1,18}') then cast({{ text }} as bigint)
+    end
+{%- endmacro %}
+
+{% macro parse_positive_integer(text) -%}
+    case
+        when regexp_full_match({{ text }}, '[0-9]{1,18}') and cast({{ text }} as bigint) > 0
+            then cast({{ text }} as bigint)
+    end
+{%- endmacro %}
+
+{#- A calendar date written YYYY-MM-DD (exactly that shape) to a date, or null when it is
+    anything else or not a real date (2024-02-30). The caller trims the text. -#}
+{% macro parse_iso_date(text) -%}
+    case
+        when regexp_full_match({{ text }}, '[0-9]{4}-[0-9]{2}-[0-9]{2}')
+            then try_cast({{ text }} as date)
+    end
+{%- endmacro %}
+
+{#- `true` / `false` in any case (the caller trims the text) to a boolean, else null. -#}
+{% macro parse_boolean_text(text) -%}
+    case lower({{ text }})
+        when 'true' then true
+        when 'false' then false
+    end
+{%- endmacro %}

@@ -1,0 +1,184 @@
+{#- The streaming feed's rules, shared by the six base_streaming__<entity>s models: every raw
+    record of an entity classified exactly once as accepted, duplicate or quarantined, and its
+    accepted versions ordered so that the current one is known. A query over `typed`, which
+    must have: source_file, batch_date, record_number, is_well_formed, id_text (the trimmed id
+    text, null when blank), the typed id column, updated_at_text, updated_at, is_deleted, and
+    the staged columns.
+
+    Rules, in this order:
+    1. rule checks, first failing reason: malformed_record, missing_id, invalid_id,
+       invalid_updated_at; tombstones stop there; then the entity's `rules`;
+    2. exact duplicates: among records passing step 1, in version order (batch_date, versioned
+       at nulls first, record_number), the first record of each (id, record_hash) is the
+       original, later ones are duplicates (copy_number > 1), whatever batch they are in;
+    3. conflicts: originals with the same id, batch_date and versioned_at (null = null) but a
+       different record_hash are all quarantined conflicting_versions;
+    4. the entity's `orphan_rules` (checked on the originals still clean; not on tombstones).
+
+    A tombstone keeps only its id and updated_at: its other staged columns are set to null (and
+    so do not enter its record_hash). record_hash is the md5 of the JSON text (DuckDB to_json)
+    of a struct of the id, the staged columns, is_deleted and updated_at, in that order.
+    is_latest_version marks, per id, the last accepted record in version order: the current
+    version, unless it is a tombstone.
+
+    typed         relation or CTE name holding the typed records
+    id_column     the entity's id column (author_id, ...)
+    columns       the staged columns other than the id and updated_at, in order
+    rules         [(reason, condition), ...]: the entity's rule checks, in order
+    orphan_rules  [(reason, condition), ...]: checks against other entities, after conflicts
+    versioned_at  SQL expression of the timestamp that orders versions inside a batch -#}
+{% macro streaming_classified(
+    typed, id_column, columns, rules=[], orphan_rules=[], versioned_at='updated_at'
+) %}
+    with
+
+    checked as (
+        select
+            *,
+            case
+                when not is_well_formed then 'malformed_record'
+                when id_text is null then 'missing_id'
+                when {{ id_column }} is null then 'invalid_id'
+                when updated_at_text is not null and updated_at is null
+                    then 'invalid_updated_at'
+                when is_deleted then null
+                {%- for reason, condition in rules %}
+                when {{ condition }} then {{ sql_text(reason) }}
+                {%- endfor %}
+            end as rule_rejection_reason
+        from {{ typed }}
+    ),
+
+    -- a tombstone's other fields are ignored: they do not enter its hash nor staging
+    kept as (
+        select
+            * replace (
+                {%- for column in columns %}
+                case when is_deleted then null else {{ column }} end as {{ column }}
+                {{- "," if not loop.last }}
+                {%- endfor %}
+            )
+        from checked
+    ),
+
+    hashed as (
+        select
+            *,
+            {{ versioned_at }} as versioned_at,
+            md5(cast(to_json(struct_pack(
+                {{ id_column }} := {{ id_column }},
+                {%- for column in columns %}
+                {{ column }} := {{ column }},
+                {%- endfor %}
+                is_deleted := is_deleted,
+                updated_at := updated_at
+            )) as varchar)) as record_hash
+        from kept
+    ),
+
+    copies as (
+        select
+            *,
+            case
+                when rule_rejection_reason is null
+                    then row_number() over (
+                        partition by
+                            rule_rejection_reason is null, {{ id_column }}, record_hash
+                        order by
+                            batch_date asc,
+                            versioned_at asc nulls first,
+                            record_number asc,
+                            source_file asc
+                    )
+            end as copy_number
+        from hashed
+    ),
+
+    conflicts as (
+        select
+            *,
+            coalesce(
+                copy_number = 1
+                and min(record_hash) over same_moment <> max(record_hash) over same_moment,
+                false
+            ) as is_conflicting
+        from copies
+        window same_moment as (
+            partition by copy_number = 1, {{ id_column }}, batch_date, versioned_at
+        )
+    ),
+
+    reasons as (
+        select
+            *,
+            case
+                when rule_rejection_reason is not null then rule_rejection_reason
+                when copy_number > 1 then null
+                when is_conflicting then 'conflicting_versions'
+                when is_deleted then null
+                {%- for reason, condition in orphan_rules %}
+                when {{ condition }} then {{ sql_text(reason) }}
+                {%- endfor %}
+            end as rejection_reason
+        from conflicts
+    ),
+
+    statuses as (
+        select
+            *,
+            case
+                when copy_number > 1 then 'duplicate'
+                when rejection_reason is not null then 'quarantined'
+                else 'accepted'
+            end as row_status
+        from reasons
+    ),
+
+    versions as (
+        select
+            *,
+            coalesce(
+                row_status = 'accepted'
+                and row_number() over (
+                    partition by row_status = 'accepted', {{ id_column }}
+                    order by
+                        batch_date desc,
+                        versioned_at desc nulls last,
+                        record_number desc,
+                        source_file desc
+                ) = 1,
+                false
+            ) as is_latest_version
+        from statuses
+    )
+
+    select * from versions
+{% endmacro %}
+
+{#- The merge of a current-state model (stg_streaming__<entity>s): the model selects the
+    current version of every id; the merge updates a row only when its version changed
+    (another record_hash, or the same content now coming from another record), inserts new
+    ids, and deletes ids that are no longer current (deleted, or no longer accepted). -#}
+{% macro streaming_current_state_merge_clauses() %}
+    {{ return({
+        'when_matched': [{
+            'condition': '(DBT_INTERNAL_DEST.record_hash <> DBT_INTERNAL_SOURCE.record_hash'
+                ~ ' or DBT_INTERNAL_DEST.source_file <> DBT_INTERNAL_SOURCE.source_file'
+                ~ ' or DBT_INTERNAL_DEST.record_number <> DBT_INTERNAL_SOURCE.record_number)',
+            'action': 'update',
+            'mode': 'by_name',
+        }],
+        'when_not_matched': [
+            {'action': 'insert', 'mode': 'by_name'},
+            {'by': 'source', 'action': 'delete'},
+        ],
+    }) }}
+{% endmacro %}
+
+{#- The fields every streaming record has, from their raw text: id_text and updated_at_text
+    (trimmed, null when blank) and is_deleted (`_deleted` equal to true, any case, trimmed). -#}
+{% macro streaming_record_keys(id_raw, updated_at_raw, deleted_raw) -%}
+    nullif(trim({{ id_raw }}), '') as id_text,
+    nullif(trim({{ updated_at_raw }}), '') as updated_at_text,
+    coalesce(lower(trim({{ deleted_raw }})) = 'true', false) as is_deleted
+{%- endmacro %}

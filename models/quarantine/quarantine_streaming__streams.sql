@@ -1,0 +1,29 @@
+with
+
+classified as (
+    select * from {{ ref('base_streaming__streams') }}
+),
+
+rejected as (
+    select
+        -- where the record came from and why it was rejected
+        source_file,
+        batch_date,
+        record_number,
+        rejection_reason,
+        raw_record,
+        -- its fields exactly as delivered, as text
+        raw_id,
+        raw_user_id,
+        raw_movie_id,
+        raw_start_at,
+        raw_end_at,
+        raw_size_mb,
+        raw_updated_at,
+        raw_deleted,
+        cast('{{ run_started_at }}' as timestamp) as quarantined_at
+    from classified
+    where row_status = 'quarantined'
+)
+
+select * from rejected

@@ -1,0 +1,131 @@
+{#- Every data line of every streams.csv, one row each, parsed by header name, typed and
+    classified exactly once by the shared streaming rules (streaming_classified), then checked
+    against the movies: an original stream whose movie_id matches no accepted movie record in
+    any batch (tombstones included) is quarantined unknown_movie. This is re-evaluated on every
+    build, so a movie that arrives later makes its streams accepted then. A stream of a movie
+    deleted later stays accepted (it happened). Raw text is kept for quarantined rows only. -#}
+{{ config(materialized='table') }}
+
+with
+
+lines as (
+    select * from {{ ref('base_streaming__csv_lines') }}
+),
+
+files as (
+    select * from {{ ref('stg_streaming__files') }}
+    where entity = 'streams'
+),
+
+known_movies as (
+    select distinct movie_id
+    from {{ ref('base_streaming__movies') }}
+    where row_status = 'accepted'
+),
+
+-- every data line, with its raw values as text found by header name (_deleted is optional)
+records as (
+    {{ csv_records(
+        lines='lines',
+        files='files',
+        columns={
+            'raw_id': 'id',
+            'raw_user_id': 'user_id',
+            'raw_movie_id': 'movie_id',
+            'raw_start_at': 'start_at',
+            'raw_end_at': 'end_at',
+            'raw_size_mb': 'size_mb',
+            'raw_updated_at': 'updated_at',
+            'raw_deleted': '_deleted',
+        },
+        file_columns=['batch_date'],
+    ) }}
+),
+
+keyed as (
+    select
+        *,
+        line_number as record_number,
+        raw_line as raw_record,
+        nullif(trim(raw_start_at), '') as start_at_text,
+        nullif(trim(raw_end_at), '') as end_at_text,
+        {{ streaming_record_keys('raw_id', 'raw_updated_at', 'raw_deleted') }}
+    from records
+),
+
+typed as (
+    select
+        *,
+        -- ids
+        {{ parse_positive_integer('id_text') }} as stream_id,
+        {{ parse_positive_integer('trim(raw_user_id)') }} as user_id,
+        {{ parse_positive_integer('trim(raw_movie_id)') }} as movie_id,
+        -- numbers
+        {{ parse_decimal('raw_size_mb', scale=3) }} as size_mb,
+        -- dates and times
+        {{ parse_iso_timestamp('start_at_text', iso_timestamp_zone('start_at_text')) }}
+            as start_at,
+        {{ parse_iso_timestamp('end_at_text', iso_timestamp_zone('end_at_text')) }} as end_at,
+        {{ parse_iso_timestamp('updated_at_text', iso_timestamp_zone('updated_at_text')) }}
+            as updated_at
+    from keyed
+),
+
+classified as (
+    {{ streaming_classified(
+        typed='typed',
+        id_column='stream_id',
+        columns=['user_id', 'movie_id', 'start_at', 'end_at', 'size_mb'],
+        rules=[
+            ('missing_user_id', 'user_id is null'),
+            ('missing_movie_id', 'movie_id is null'),
+            ('invalid_start_at', 'start_at is null'),
+            ('invalid_end_at', 'end_at is null'),
+            ('end_before_start', 'end_at < start_at'),
+            ('invalid_size', 'size_mb is null'),
+            ('negative_size', 'size_mb < 0'),
+        ],
+        orphan_rules=[
+            ('unknown_movie', 'movie_id not in (select known_movies.movie_id from known_movies)'),
+        ],
+    ) }}
+),
+
+final as (
+    select
+        -- where the record came from
+        source_file,
+        batch_date,
+        record_number,
+        -- classification
+        row_status,
+        rejection_reason,
+        copy_number,
+        is_deleted,
+        is_latest_version,
+        versioned_at,
+        record_hash,
+        -- ids
+        stream_id,
+        user_id,
+        movie_id,
+        -- numbers
+        size_mb,
+        -- dates and times
+        start_at,
+        end_at,
+        updated_at,
+        -- raw text, kept for quarantined records only
+        case when row_status = 'quarantined' then raw_record end as raw_record,
+        case when row_status = 'quarantined' then raw_id end as raw_id,
+        case when row_status = 'quarantined' then raw_user_id end as raw_user_id,
+        case when row_status = 'quarantined' then raw_movie_id end as raw_movie_id,
+        case when row_status = 'quarantined' then raw_start_at end as raw_start_at,
+        case when row_status = 'quarantined' then raw_end_at end as raw_end_at,
+        case when row_status = 'quarantined' then raw_size_mb end as raw_size_mb,
+        case when row_status = 'quarantined' then raw_updated_at end as raw_updated_at,
+        case when row_status = 'quarantined' then raw_deleted end as raw_deleted
+    from classified
+)
+
+select * from final

@@ -1,0 +1,104 @@
+{#- Every data line of every users.csv, one row each, parsed by header name, typed, cleaned and
+    classified exactly once by the shared streaming rules (streaming_classified).
+    stg_streaming__users, the quarantine model and the row accounting all read from here. Raw
+    text is kept for quarantined rows only. -#}
+{{ config(materialized='table') }}
+
+with
+
+lines as (
+    select * from {{ ref('base_streaming__csv_lines') }}
+),
+
+files as (
+    select * from {{ ref('stg_streaming__files') }}
+    where entity = 'users'
+),
+
+-- every data line, with its raw values as text found by header name (_deleted is optional)
+records as (
+    {{ csv_records(
+        lines='lines',
+        files='files',
+        columns={
+            'raw_id': 'id',
+            'raw_name': 'name',
+            'raw_email': 'email',
+            'raw_country': 'country',
+            'raw_signup_date': 'signup_date',
+            'raw_updated_at': 'updated_at',
+            'raw_deleted': '_deleted',
+        },
+        file_columns=['batch_date'],
+    ) }}
+),
+
+keyed as (
+    select
+        *,
+        line_number as record_number,
+        raw_line as raw_record,
+        {{ streaming_record_keys('raw_id', 'raw_updated_at', 'raw_deleted') }}
+    from records
+),
+
+typed as (
+    select
+        *,
+        -- ids
+        {{ parse_positive_integer('id_text') }} as user_id,
+        -- text
+        {{ clean_text('raw_name') }} as user_name,
+        nullif(lower(trim(raw_email)), '') as email,
+        {{ clean_text('raw_country') }} as country,
+        -- dates and times
+        {{ parse_iso_date('trim(raw_signup_date)') }} as signup_date,
+        {{ parse_iso_timestamp('updated_at_text', iso_timestamp_zone('updated_at_text')) }}
+            as updated_at
+    from keyed
+),
+
+classified as (
+    {{ streaming_classified(
+        typed='typed',
+        id_column='user_id',
+        columns=['user_name', 'email', 'country', 'signup_date'],
+    ) }}
+),
+
+final as (
+    select
+        -- where the record came from
+        source_file,
+        batch_date,
+        record_number,
+        -- classification
+        row_status,
+        rejection_reason,
+        copy_number,
+        is_deleted,
+        is_latest_version,
+        versioned_at,
+        record_hash,
+        -- ids
+        user_id,
+        -- text
+        user_name,
+        email,
+        country,
+        -- dates and times
+        signup_date,
+        updated_at,
+        -- raw text, kept for quarantined records only
+        case when row_status = 'quarantined' then raw_record end as raw_record,
+        case when row_status = 'quarantined' then raw_id end as raw_id,
+        case when row_status = 'quarantined' then raw_name end as raw_name,
+        case when row_status = 'quarantined' then raw_email end as raw_email,
+        case when row_status = 'quarantined' then raw_country end as raw_country,
+        case when row_status = 'quarantined' then raw_signup_date end as raw_signup_date,
+        case when row_status = 'quarantined' then raw_updated_at end as raw_updated_at,
+        case when row_status = 'quarantined' then raw_deleted end as raw_deleted
+    from classified
+)
+
+select * from final

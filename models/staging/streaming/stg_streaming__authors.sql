@@ -1,0 +1,43 @@
+{#- The current state of every author: for each author_id, its latest accepted record in version
+    order (batch date, then updated_at, then record number), unless that record is a
+    tombstone. Computed from base_streaming__authors over all batches on every build (the vendor
+    feed is small), so a replay one batch at a time and a full build end in the same state.
+    Incremental by an exact merge: only rows whose version changed are written, new ids are
+    inserted, and ids no longer current (deleted) are deleted. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='merge',
+    unique_key='author_id',
+    on_schema_change='fail',
+    merge_clauses=streaming_current_state_merge_clauses(),
+) }}
+
+with
+
+classified as (
+    select * from {{ ref('base_streaming__authors') }}
+),
+
+current_versions as (
+    select
+        -- ids
+        author_id,
+        -- text
+        author_name,
+        nationality_raw,
+        nationality,
+        birth_city,
+        birth_country,
+        -- dates and times
+        birth_date,
+        updated_at,
+        -- lineage of the current version
+        batch_date,
+        source_file,
+        record_number,
+        record_hash
+    from classified
+    where is_latest_version and not is_deleted
+)
+
+select * from current_versions

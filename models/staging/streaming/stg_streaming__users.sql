@@ -1,0 +1,41 @@
+{#- The current state of every user: for each user_id, its latest accepted record in version
+    order (batch date, then updated_at, then record number), unless that record is a
+    tombstone. Computed from base_streaming__users over all batches on every build (the vendor
+    feed is small), so a replay one batch at a time and a full build end in the same state.
+    Incremental by an exact merge: only rows whose version changed are written, new ids are
+    inserted, and ids no longer current (deleted) are deleted. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='merge',
+    unique_key='user_id',
+    on_schema_change='fail',
+    merge_clauses=streaming_current_state_merge_clauses(),
+) }}
+
+with
+
+classified as (
+    select * from {{ ref('base_streaming__users') }}
+),
+
+current_versions as (
+    select
+        -- ids
+        user_id,
+        -- text
+        user_name,
+        email,
+        country,
+        -- dates and times
+        signup_date,
+        updated_at,
+        -- lineage of the current version
+        batch_date,
+        source_file,
+        record_number,
+        record_hash
+    from classified
+    where is_latest_version and not is_deleted
+)
+
+select * from current_versions
