@@ -629,7 +629,9 @@ class Feed:
                 inserts[-1] = (inserts[-1][0], number, inserts[-1][2].copy())
                 continue
             rec = self.defective(f, kind, base)
-            inserts.append((rng.randint(0, len(f.records)), number, rec))
+            # an NDJSON file whose first line starts with [ would be read as one array
+            first = int(isinstance(rec.body, Raw) and rec.body.startswith("["))
+            inserts.append((rng.randint(first, len(f.records)), number, rec))
         inserts.sort(key=lambda item: (item[0], item[1]))
         merged: list[Rec] = []
         pending = iter(inserts)

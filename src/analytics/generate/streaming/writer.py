@@ -22,6 +22,10 @@ from analytics.generate.streaming.layout import (
 from analytics.generate.streaming.manifest import StreamingFileManifest
 
 
+def _has_blank_line(f: File) -> bool:
+    return f.format != "json_array" and f.key in BLANK_LINE_FILES and len(f.records) > 1
+
+
 def _lines(f: File) -> Iterator[str]:
     """The file's lines, without line ends."""
     ascii_only = f.key in ASCII_FILES
@@ -36,11 +40,10 @@ def _lines(f: File) -> Iterator[str]:
             yield json.dumps(values[-1], ensure_ascii=ascii_only)
             yield "]"
         return
-    blank_at = 3 if f.key in BLANK_LINE_FILES and len(f.records) > 3 else None
+    blank_at = 1 if _has_blank_line(f) else None  # after the first record
     if f.format == "csv":
         columns = f.columns
         yield ",".join(columns)
-        blank_at = blank_at and blank_at - 1
     for number, rec in enumerate(f.records):
         if number == blank_at:
             yield ""
@@ -56,7 +59,7 @@ def write_file(path: Path, f: File) -> StreamingFileManifest:
     """Write ``f`` to ``path`` (``DIR/streaming/<date>/<name>``); return its manifest."""
     key = f.key
     crlf, bom = key in CRLF_FILES, key in BOM_FILES
-    blank_lines = int(f.format != "json_array" and key in BLANK_LINE_FILES and len(f.records) > 3)
+    blank_lines = int(_has_blank_line(f))
     eol = "\r\n" if crlf else "\n"
     with path.open("wb") as out:
         if bom:
