@@ -450,7 +450,7 @@ def _late_batch(feed: Feed, files: dict[str, File]) -> None:
     # wins: nothing newer changes author 3
     _json(
         authors,
-        '{"id": 3, "name": "Rajaratnam Pillai", "nationality": "Singapore", "birth": '
+        '{"id": 3, "name": "Rajaratnam Pillai", "nationality": "sg", "birth": '
         '{"date": "1975-02-28", "place": {"city": "Singapore", "country": "Singapore"}}, '
         '"updated_at": "2024-04-08T10:00:00Z"}',
         3,
