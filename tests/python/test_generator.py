@@ -6,7 +6,9 @@ Fast: no dbt. The generator's manifest (what it injected) and the reference impl
 
 from __future__ import annotations
 
+import csv
 import json
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,6 +22,16 @@ from analytics.generate.bank import (
     BankManifest,
     generate_bank,
     generate_bank_sample,
+)
+from analytics.generate.streaming import (
+    BATCHES,
+    ENTITIES,
+    RULE_REASONS,
+    StreamingManifest,
+    generate_streaming,
+    generate_streaming_sample,
+    parse_timestamp,
+    scaled_sizes,
 )
 from reference.bank import (
     REASONS,
@@ -493,3 +505,252 @@ def test_retail_generator_is_deterministic_and_writes_daily_files(tmp_path: Path
     # every defect kind is injected, about 20 % of the rows in all
     assert all(n > 0 for n in first.defects.values())
     assert 150 <= sum(first.defects.values()) <= 250
+
+
+# --- streaming -----------------------------------------------------------------------------------
+
+STREAMING_SMALL = {
+    "authors": 12,
+    "books": 20,
+    "movies": 30,
+    "users": 60,
+    "reviews": 120,
+    "streams": 1_500,
+}
+
+
+def read_streaming(raw_dir: Path) -> dict[str, bytes]:
+    """Every file under raw_dir/streaming (markers too), by path relative to raw_dir."""
+    root = raw_dir / "streaming"
+    return {
+        p.relative_to(raw_dir).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def inspect_file(path: Path) -> dict[str, object]:
+    """What a reader following the spec sees in one file, found without the generator."""
+    data = path.read_bytes()
+    bom = data.startswith(BOM)
+    text = data[len(BOM) if bom else 0 :].decode("utf-8")
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    non_blank = [line for line in lines if line.strip()]
+    seen: dict[str, object] = {
+        "bom": bom,
+        "crlf": "\r\n" in text,
+        "blank_lines": sum(not line.strip() for line in lines[:-1]),
+        "has_deleted_column": None,
+    }
+    if path.suffix == ".csv":
+        header = non_blank[0].split(",")
+        seen.update(format="csv", records=len(non_blank) - 1)
+        seen["has_deleted_column"] = "_deleted" in header
+    elif text.lstrip().startswith("["):
+        seen.update(format="json_array", records=len(json.loads(text)), blank_lines=0)
+    else:
+        seen.update(format="ndjson", records=len(non_blank))
+    return seen
+
+
+@pytest.fixture(scope="module")
+def streaming_sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, StreamingManifest]:
+    raw_dir = tmp_path_factory.mktemp("streaming_sample")
+    return raw_dir, generate_streaming_sample(raw_dir)
+
+
+def test_streaming_same_seed_gives_the_same_bytes(tmp_path: Path) -> None:
+    manifests = [
+        generate_streaming(tmp_path / name, seed=seed, sizes=STREAMING_SMALL, defect_rate=0.1)
+        for name, seed in (("a", 5), ("b", 5), ("c", 6))
+    ]
+    a, b, c = (read_streaming(tmp_path / name) for name in "abc")
+    assert a == b
+    assert manifests[0].to_dict() == manifests[1].to_dict()
+    assert list(c) == list(a)
+    assert a != c
+    assert a["streaming/2024-01-31/streams.csv"] != c["streaming/2024-01-31/streams.csv"]
+
+
+def test_the_committed_streaming_sample_is_what_the_generator_writes(
+    streaming_sample: tuple[Path, StreamingManifest],
+) -> None:
+    raw_dir, _ = streaming_sample
+    committed = read_streaming(Path(__file__).parents[2] / "data" / "raw")
+    assert committed == read_streaming(raw_dir)
+
+
+@pytest.mark.parametrize("sample", [True, False])
+def test_streaming_manifest_describes_the_files(
+    tmp_path: Path, streaming_sample: tuple[Path, StreamingManifest], sample: bool
+) -> None:
+    if sample:
+        raw_dir, manifest = streaming_sample
+    else:
+        raw_dir = tmp_path
+        manifest = generate_streaming(raw_dir, seed=9, sizes=STREAMING_SMALL, defect_rate=0.5)
+    written = {p for p in read_streaming(raw_dir) if not p.endswith("/_SUCCESS")}
+    assert [f.path for f in manifest.files] == sorted(
+        written, key=lambda p: (p.split("/")[1], ENTITIES.index(p.split("/")[2].split(".")[0]))
+    )
+    for f in manifest.files:
+        seen = inspect_file(raw_dir / f.path)
+        for key, value in seen.items():
+            assert getattr(f, key) == value, (f.path, key)
+        assert f.path == f"streaming/{f.batch_date}/{f.entity}.{f.path.rsplit('.', 1)[1]}"
+        assert f.records == f.accepted + f.duplicate + f.quarantined, f.path
+        assert f.quarantined == sum(f.reasons.values()), f.path
+        assert set(f.reasons) <= set(RULE_REASONS[f.entity]) | {
+            "conflicting_versions",
+            "unknown_movie",
+        }
+        assert f.tombstones <= f.accepted
+    document = json.loads(json.dumps(manifest.to_dict()))
+    assert list(document) == [
+        "source",
+        "seed",
+        "sizes",
+        "defect_rate",
+        "batches",
+        "delivery_order",
+        "late_batch",
+        "late_after",
+        "redelivered_batch",
+        "files",
+        "entities",
+        "totals",
+        "scenarios",
+    ]
+    batch_dates = [b["batch_date"] for b in document["batches"]]
+    assert batch_dates == sorted(p.name for p in (raw_dir / "streaming").iterdir())
+    assert [b["kind"] for b in document["batches"]] == ["initial"] + ["change"] * 2 + [
+        "late",
+        "change",
+        "change",
+    ]
+    order = document["delivery_order"]
+    assert sorted(set(order)) == batch_dates
+    assert [d for d in order if order.count(d) == 2] == [document["redelivered_batch"]] * 2
+    late, newer = document["late_batch"], document["late_after"]
+    assert late < newer and order.index(late) > order.index(newer)
+    assert all(order.index(d) < order.index(late) for d in batch_dates if d < late)
+    totals = document["totals"]
+    assert totals["records"] == sum(e["records"] for e in document["entities"].values())
+    assert totals["reasons"] == manifest.reasons
+    assert sum(totals["reasons"].values()) == totals["quarantined"]
+    for entity, counts in document["entities"].items():
+        mine = [f for f in manifest.files if f.entity == entity]
+        assert counts["accepted"] == sum(f.accepted for f in mine)
+        assert 0 < counts["current"] <= counts["accepted"] - counts["tombstones"]
+
+
+STATUSES_READ = ("records", "accepted", "duplicate", "quarantined")
+# The committed sample: records per entity (records, accepted, duplicate, quarantined,
+# tombstones, current ids).
+STREAMING_SAMPLE_ENTITIES = {
+    "authors": (19, 15, 1, 3, 1, 11),
+    "books": (26, 22, 2, 2, 0, 18),
+    "reviews": (62, 51, 2, 9, 1, 48),
+    "users": (53, 41, 5, 7, 2, 29),
+    "movies": (41, 33, 2, 6, 1, 23),
+    "streams": (198, 175, 6, 17, 1, 172),
+}
+
+
+def test_the_streaming_sample_holds_every_edge_case(
+    streaming_sample: tuple[Path, StreamingManifest],
+) -> None:
+    raw_dir, manifest = streaming_sample
+    totals = manifest.entity_totals()
+    assert {
+        entity: tuple(totals[entity][k] for k in (*STATUSES_READ, "tombstones", "current"))
+        for entity in ENTITIES
+    } == STREAMING_SAMPLE_ENTITIES
+    assert min(manifest.reasons.values()) >= 1  # every quarantine reason at least once
+    assert len(BATCHES) == 6 and len(manifest.files) == 35  # the late batch has no reviews
+    formats = {(f.entity, f.format) for f in manifest.files}
+    assert {("authors", "json_array"), ("authors", "ndjson"), ("reviews", "ndjson")} <= formats
+    assert any(f.bom and f.format == "json_array" for f in manifest.files)
+    assert any(f.crlf and f.blank_lines and f.format == "ndjson" for f in manifest.files)
+    assert {f.has_deleted_column for f in manifest.files if f.format == "csv"} == {True, False}
+    # tombstones in JSON and in CSV
+    assert {f.format == "csv" for f in manifest.files if f.tombstones} == {True, False}
+    # streams: every month January to May, midnight and month crossings, the last week
+    starts, ends = [], []
+    for f in manifest.files:
+        if f.entity == "streams":
+            lines = (raw_dir / f.path).read_text(encoding="utf-8-sig").splitlines()
+            for row in csv.DictReader(line for line in lines if line):
+                start, end = parse_timestamp(row["start_at"]), parse_timestamp(row["end_at"])
+                if start is not None and end is not None and start <= end:
+                    starts.append(datetime.fromtimestamp(start, UTC))
+                    ends.append(datetime.fromtimestamp(end, UTC))
+    assert {s.month for s in starts} == {1, 2, 3, 4, 5}
+    pairs = list(zip(starts, ends, strict=True))
+    assert any(s.date() != e.date() for s, e in pairs)
+    assert any(s.month != e.month for s, e in pairs)
+    assert sum(s.day >= 22 for s in starts) >= 10
+    # free text with accents, emoji, control characters and entities; Singapore spellings
+    text = "".join(content.decode("utf-8") for content in read_streaming(raw_dir).values())
+    for needle in ("é", "🎬", "\\t", "\\n", "\t", "&amp;", "&lt;", "&#39;", "&nbsp;"):
+        assert needle in text, needle
+    for spelling in (
+        '"SG"',
+        '"sg"',
+        '"singaporian"',
+        '"Singaporean"',
+        '"Singapore"',
+        "Republic of",
+    ):
+        assert spelling in text, spelling
+    scenarios = manifest.scenarios
+    assert (
+        scenarios["late_arriving_movie"]["movie_batch"]
+        > (scenarios["late_arriving_movie"]["stream_batch"])
+    )
+    assert scenarios["deleted_movie"]["stream_ids"]
+
+
+def test_streaming_manifest_agrees_with_the_reference(
+    tmp_path: Path, streaming_sample: tuple[Path, StreamingManifest]
+) -> None:
+    """The manifest (what was injected) against the reference (what the rules make of the
+    files), on the sample and at a higher defect rate: independent, so they check each other."""
+    reference = pytest.importorskip("reference.streaming")
+    seed_csv = Path(__file__).parents[2] / "seeds" / "streaming_nationality_spellings.csv"
+    if not seed_csv.exists():
+        pytest.skip("the nationality seed is not there yet")
+    raw_dir, sample = streaming_sample
+    runs = [(raw_dir, sample)]
+    other = tmp_path / "other"
+    runs.append((other, generate_streaming(other, seed=2, sizes=STREAMING_SMALL, defect_rate=0.4)))
+    for directory, manifest in runs:
+        expected = reference.load(directory, seed_csv)
+        assert expected.accounting == {
+            f.path: (f.records, f.accepted, f.duplicate, f.quarantined) for f in manifest.files
+        }
+        assert expected.reasons == {
+            (f.path, reason): n for f in manifest.files for reason, n in f.reasons.items()
+        }
+        current = {entity: len(ids) for entity, ids in expected.current_records.items()}
+        assert current == manifest.current
+
+
+def test_streaming_cli_writes_batches_and_manifest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    manifest_path = tmp_path / "manifest.json"
+    args = ["streaming", "--seed", "4", "--out", str(tmp_path / "raw"), "--scale", "0.01"]
+    assert cli.main([*args, "--streams", "700", "--manifest", str(manifest_path)]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    written = json.loads(manifest_path.read_text())
+    assert len(printed) == len(written["files"])
+    assert printed[0].startswith("streaming/2024-01-31/authors.json: ")
+    assert written["sizes"] == {**scaled_sizes(0.01), "streams": 700}
+    again = generate_streaming(tmp_path / "again", seed=4, sizes=written["sizes"])
+    assert read_streaming(tmp_path / "again") == read_streaming(tmp_path / "raw")
+    assert json.loads(json.dumps(again.to_dict())) == written
+    with pytest.raises(SystemExit, match="--movies must be at least"):
+        cli.main([*args, "--movies", "3"])
+    with pytest.raises(SystemExit, match="must not be inside"):
+        cli.main([*args, "--manifest", str(tmp_path / "raw" / "streaming" / "m.json")])

@@ -8,11 +8,14 @@
                         [--defect-rate R] [--manifest FILE]
     generate-data retail --rows N --seed S --out DIR [--files K] [--start YYYY-MM-DD]
                          [--defect-rate R] [--manifest FILE]
+    generate-data streaming --seed S --out DIR [--scale K] [--authors N] [--books N]
+                            [--movies N] [--users N] [--reviews N] [--streams N]
+                            [--defect-rate R] [--manifest FILE]
     generate-data sample --out DIR [--manifest FILE]
 
-One subcommand per source system (more will follow), plus `sample`, which writes the small
-sample committed in data/raw (every source; its manifest is {"bank": ..., "trades": ...,
-"sales": ...}). Each file written prints one line: its name and rows (and seconds).
+One subcommand per source system, plus `sample`, which writes the small sample committed in
+data/raw (every source; its manifest is {"bank": ..., "trades": ..., "sales": ...,
+"streaming": ...}). Each file written prints one line: its name and rows (and seconds).
 """
 
 from __future__ import annotations
@@ -27,10 +30,16 @@ from pathlib import Path
 from analytics.generate.bank import generate_bank, generate_bank_sample
 from analytics.generate.retail import DEFAULT_START, generate_retail, generate_retail_sample
 from analytics.generate.sales import FIRST_DAY, generate_sales, generate_sales_sample
+from analytics.generate.streaming import (
+    MIN_SIZES,
+    generate_streaming,
+    generate_streaming_sample,
+    scaled_sizes,
+)
 from analytics.generate.trades import generate_trades, generate_trades_sample
 
 #: The source folders of DIR the generator writes to (a manifest must not land in them).
-SOURCE_FOLDERS = ("bank", "trades", "sales", "retail")
+SOURCE_FOLDERS = ("bank", "trades", "sales", "retail", "streaming")
 
 
 def _check_manifest_path(manifest: Path | None, out: Path) -> None:
@@ -53,6 +62,13 @@ def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text}")
     return value
 
 
@@ -161,12 +177,39 @@ def build_parser() -> argparse.ArgumentParser:
     retail.add_argument("--threads", type=_positive_int, default=None, help="DuckDB threads")
     retail.add_argument("--manifest", type=Path, help="write the manifest as JSON")
 
+    streaming = sub.add_parser(
+        "streaming",
+        help="streaming vendor feed: DIR/streaming/<YYYY-MM-DD>/ (six batches of six files)",
+        description="Streaming vendor feed (seed 003): an initial load 2024-01-31 and change "
+        "batches to 2024-05-31 (one of them late), with updates, deletions, copies, nested "
+        "JSON and every quarantine reason. --scale 1 writes 100,000 streams (--scale 10: a "
+        "million); --authors ... --streams set one entity's bulk records directly.",
+    )
+    streaming.add_argument("--seed", type=int, required=True, help="same seed, same bytes")
+    streaming.add_argument("--out", type=Path, required=True, help="the raw data folder (DIR)")
+    streaming.add_argument(
+        "--scale", type=_positive_float, default=1.0, help="size multiplier (default 1)"
+    )
+    for entity, minimum in MIN_SIZES.items():
+        streaming.add_argument(
+            f"--{entity}", type=int, default=None, help=f"{entity} (at least {minimum})"
+        )
+    streaming.add_argument(
+        "--defect-rate",
+        type=_rate,
+        default=0.02,
+        help="share of bulk records with a random defect (default 0.02)",
+    )
+    streaming.add_argument(
+        "--manifest", type=Path, help="write the manifest as JSON (not in DIR/streaming)"
+    )
+
     sample = sub.add_parser(
         "sample",
         help="the small committed sample of every source (every defect kind, deterministic)",
         description="Write the committed sample: bank (300 rows in 3 files), trades "
-        "(12 users over 3 weeks), sales (3 days x 3 channels of 40 rows) and retail "
-        "(400 rows in 5 files).",
+        "(12 users over 3 weeks), sales (3 days x 3 channels of 40 rows), retail "
+        "(400 rows in 5 files) and streaming (six batches, about 400 records).",
     )
     sample.add_argument("--out", type=Path, required=True, help="the raw data folder (DIR)")
     sample.add_argument("--manifest", type=Path, help="write the manifest as JSON")
@@ -221,17 +264,34 @@ def main(argv: Sequence[str] | None = None) -> int:
             threads=args.threads,
             progress=True,
         )
+    elif args.source == "streaming":
+        sizes = scaled_sizes(args.scale)
+        for entity in MIN_SIZES:
+            if getattr(args, entity) is not None:
+                sizes[entity] = getattr(args, entity)
+        try:
+            manifest = generate_streaming(
+                args.out,
+                seed=args.seed,
+                sizes=sizes,
+                defect_rate=args.defect_rate,
+                progress=True,
+            )
+        except ValueError as error:
+            raise SystemExit(f"generate-data streaming: {error}") from None
     elif args.source == "sample":
         bank_manifest = generate_bank_sample(args.out, progress=True)
         trades_manifest = generate_trades_sample(args.out, progress=True)
         sales_manifest = generate_sales_sample(args.out, progress=True)
         generate_retail_sample(args.out, progress=True)
+        streaming_manifest = generate_streaming_sample(args.out, progress=True)
         if args.manifest is not None:
             args.manifest.parent.mkdir(parents=True, exist_ok=True)
             combined = {
                 "bank": bank_manifest.to_dict(),
                 "trades": trades_manifest.to_dict(),
                 "sales": sales_manifest.to_dict(),
+                "streaming": streaming_manifest.to_dict(),
             }
             args.manifest.write_text(json.dumps(combined, indent=2) + "\n", encoding="utf-8")
         return 0
