@@ -1,11 +1,13 @@
-"""`analytics-report html` on a warehouse built from the shipped sample (bank, trades, sales and
-retail have data; streaming has no table), then on a copy with small sales, streaming and
-retail marts added and the trades mart emptied; once in headless Chromium with a screenshot.
+"""`analytics-report html` on a warehouse built from the shipped sample (every source system has
+data), then on a copy with small sales and retail marts added, the trades mart emptied and the
+streaming mart dropped, and on one with hand-made streaming KPIs; once in headless Chromium
+with a screenshot.
 """
 
 from __future__ import annotations
 
 import base64
+import html
 import re
 import shutil
 from pathlib import Path
@@ -14,7 +16,7 @@ import duckdb
 import pytest
 
 from analytics.reports import cli
-from analytics.reports.html import CHART_NAMES
+from analytics.reports.html import CHART_NAMES, STREAMING_KPIS
 from browser import chromium, keep_screenshot, off_machine, requested_urls
 from conftest import DocsSite
 
@@ -34,6 +36,12 @@ def charts(out: Path) -> set[str]:
 
 def cell(value: object) -> str:
     return f'<td class="number">{value}</td>'
+
+
+def streaming_row(month: object, *values: str | None) -> str:
+    """A row of the streaming KPI table: the month, then each KPI (None: an empty cell)."""
+    cells = "".join("<td></td>" if v is None else cell(v) for v in values)
+    return f"<tr><td>{month}</td>{cells}</tr>"
 
 
 @pytest.fixture
@@ -60,6 +68,11 @@ def test_report_of_the_sample_has_the_source_and_pipeline_charts_and_no_data_not
             "select rows_quarantined from marts.quarantine_reasons_by_build"
             " where source_name = 'bank' and rejection_reason = 'conflicting_duplicate'"
         ).fetchone()
+        streaming = con.execute(
+            "select month_start_date, "
+            + ", ".join(name for name, _, _ in STREAMING_KPIS)
+            + " from marts.streaming_monthly_kpis order by 1"
+        ).fetchall()
 
     # Section headings, in order.
     headings = re.findall(r"<h2>([^<]+)</h2>", page)
@@ -91,13 +104,17 @@ def test_report_of_the_sample_has_the_source_and_pipeline_charts_and_no_data_not
     assert f"<td>trades</td>{cell(3)}{cell(137)}{cell(91)}{cell(6)}{cell(40)}" in page
     assert f"<td>sales</td>{cell(9)}{cell(360)}{cell(255)}{cell(17)}{cell(88)}" in page
     assert f"<td>bank</td><td>conflicting_duplicate</td>{cell(conflicting[0])}" in page
-    # Sources without tables say so, once per missing table.
-    for source, table in [("streaming", "marts.streaming_monthly_kpis")]:
-        assert page.count(f"No data for {source} yet: the table {table} is not in this") == 1
-        assert f"<td>{source}</td><td>{table}</td><td>no table yet</td>" in page
-    assert page.count("No data for trades") == 0
-    assert page.count("No data for sales") == 0
-    assert page.count("No data for retail") == 0
+    # Streaming: one table row per month of the mart, each KPI with its decimals.
+    assert len(streaming) >= 2
+    for month, *values in streaming:
+        shown = [
+            None if v is None else f"{v:,.{places}f}" if places else f"{v:,}"
+            for v, (_, _, places) in zip(values, STREAMING_KPIS, strict=True)
+        ]
+        assert streaming_row(month, *shown) in page
+    for source in ("trades", "sales", "streaming", "retail"):
+        assert page.count(f"No data for {source}") == 0
+    assert "no table yet" not in page and "no data yet" not in page
     assert "Every node of the last run passed." in page
 
     # Self-contained: every image is an embedded PNG, nothing is loaded from anywhere.
@@ -112,6 +129,7 @@ def test_report_of_the_sample_has_the_source_and_pipeline_charts_and_no_data_not
         "trades_pnl_distribution",
         "sales_daily_by_channel",
         "sales_top_products",
+        "streaming_kpis_by_month",
         "retail_regional_revenue",
         "retail_category_revenue",
     }
@@ -136,7 +154,7 @@ def test_report_of_the_sample_has_the_source_and_pipeline_charts_and_no_data_not
         urls = requested_urls(driver)
     assert title == "Analytics report"
     assert loaded == [True] * len(drawn)
-    assert "No data for streaming yet" in text
+    assert "Streaming KPIs by month" in text
     assert off_machine(urls) == []
     assert screenshot.read_bytes().startswith(PNG_SIGNATURE)
     assert screenshot.stat().st_size > 50_000
@@ -157,7 +175,7 @@ create or replace table marts.daily_top_products (
 insert into marts.daily_top_products values
     ('2024-03-01', 1, 'P-100', 20, 1000.00, now()), ('2024-03-01', 2, 'P-200', 5, 250.50, now()),
     ('2024-03-02', 1, 'P-100', 18, 900.00, now());
-create table marts.streaming_monthly_kpis (kpi_month date, kpi_name varchar, kpi_value double);
+drop table marts.streaming_monthly_kpis;
 create or replace table marts.regional_monthly_metrics (
     transaction_month date, region varchar, transaction_count bigint, units_sold bigint,
     revenue decimal(18, 2));
@@ -192,7 +210,14 @@ def test_report_draws_the_sources_that_have_data_and_notes_the_empty_ones(
     page = render(database, out)
 
     assert page.count("No data for trades yet: the table marts.weekly_trades is empty.") == 1
-    assert "No data for streaming yet: the table marts.streaming_monthly_kpis is empty." in page
+    assert (
+        page.count(
+            "No data for streaming yet: the table marts.streaming_monthly_kpis is not in this"
+            " warehouse."
+        )
+        == 1
+    )
+    assert "<td>streaming</td><td>marts.streaming_monthly_kpis</td><td>no table yet</td>" in page
     assert "No data for sales" not in page and "No data for retail" not in page
     # sales: totals per channel, top products over the days in the top list
     assert f"<td>web</td>{cell(2)}{cell(22)}{cell(55)}{cell('2,750.75')}" in page
@@ -216,3 +241,39 @@ def test_report_draws_the_sources_that_have_data_and_notes_the_empty_ones(
     for png in (out / "charts").glob("*.png"):
         assert png.read_bytes().startswith(PNG_SIGNATURE)
         assert png.stat().st_size > 5_000
+
+
+STREAMING_KPIS_BY_HAND = """
+delete from marts.streaming_monthly_kpis;
+insert into marts.streaming_monthly_kpis values
+    ('2024-01-01', 3.13, 2, 1234.5, 0.000063, 1250),
+    ('2024-02-01', null, 0, null, null, 0),
+    ('2024-03-01', 100.00, 0, 0.01, 1.5, 7);
+"""
+
+
+def test_report_shows_each_streaming_kpi_by_month_and_months_without_streams(
+    sample_warehouse: Path, tmp_path: Path
+) -> None:
+    """The wide mart (one column per KPI) as one small chart per KPI and one table; a month
+    without streams has empty cells and zero counts; the median keeps its 6 decimals."""
+    database = tmp_path / "streaming.duckdb"
+    shutil.copy2(sample_warehouse, database)
+    with duckdb.connect(str(database)) as con:
+        con.execute(STREAMING_KPIS_BY_HAND)
+    out = tmp_path / "output"
+
+    page = render(database, out)
+
+    streaming = page[page.index('<section id="streaming">') :]
+    streaming = streaming[: streaming.index("</section>")]
+    assert "<caption>KPIs by month</caption>" in streaming
+    header = "".join(f"<th>{html.escape(label)}</th>" for _, label, _ in STREAMING_KPIS)
+    assert f"<th>month</th>{header}" in streaming
+    assert streaming_row("2024-01-01", "3.13", "2", "1,234.50", "0.000063", "1,250") in streaming
+    assert streaming_row("2024-02-01", None, "0", None, None, "0") in streaming
+    assert streaming_row("2024-03-01", "100.00", "0", "0.01", "1.500000", "7") in streaming
+    assert "No data for streaming" not in page
+    png = (out / "charts" / "streaming_kpis_by_month.png").read_bytes()
+    assert png.startswith(PNG_SIGNATURE) and len(png) > 10_000
+    assert base64.b64encode(png).decode() in streaming

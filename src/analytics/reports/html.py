@@ -8,8 +8,9 @@ has no table or no data yet, so the report works on whatever sources the warehou
 Sections: the pipeline's health (build durations over time, the last runs and their slowest and
 failing nodes, rows per source and quarantined rows per reason in the last build), then one per
 source system: trades (weekly volume and PnL distribution by client type), sales (daily orders
-and revenue by channel, top products), streaming (KPIs by month), retail (revenue by region and
-by product category per month, customer segments).
+and revenue by channel, top products), streaming (the seed's KPIs by month, one small chart
+each, and their table), retail (revenue by region and by product category per month, customer
+segments).
 """
 
 from __future__ import annotations
@@ -71,6 +72,15 @@ CHART_NAMES = (
     "retail_regional_revenue",
     "retail_category_revenue",
 )
+# The columns of marts.streaming_monthly_kpis after month_start_date, with their labels and the
+# decimals the table shows (the median is in GB, to 6 decimals in the mart).
+STREAMING_KPIS: tuple[tuple[str, str, int], ...] = (
+    ("pct_streams_based_on_books", "streams of movies based on books (%)", 2),
+    ("singaporean_book_movies_streamed", "movies of Singaporean authors' books streamed", 0),
+    ("avg_stream_duration_minutes", "average stream duration (minutes)", 2),
+    ("median_stream_size_gb", "median stream size (GB)", 6),
+    ("users_watched_half_last_week", "users who watched half a movie in the last week", 0),
+)
 PALETTE = ("#2E8B57", "#5B8DEF", "#E4572E", "#8E7CC3", "#F2A541", "#3BB3C3", "#7A7A7A")
 
 
@@ -86,6 +96,8 @@ class Table:
     caption: str
     header: Sequence[str]
     rows: list[Sequence[Any]]
+    # decimals shown per column index, for non-integer numbers (default 2)
+    decimals: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -130,8 +142,8 @@ def query(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[Any, ...]]:
 # --- formatting ----------------------------------------------------------------------------
 
 
-def fmt(value: Any) -> str:
-    """A cell: integers with thousands separators, other numbers to two decimals."""
+def fmt(value: Any, decimals: int = 2) -> str:
+    """A cell: integers with thousands separators, other numbers to `decimals` decimals."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -139,7 +151,7 @@ def fmt(value: Any) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, Decimal | float):
-        return f"{value:,.2f}"
+        return f"{value:,.{decimals}f}"
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, date):
@@ -531,18 +543,45 @@ def streaming_section(con: duckdb.DuckDBPyConnection) -> Section:
         con,
         "streaming",
         "Streaming vendor feed (seed 003)",
-        "KPIs by month, from marts.streaming_monthly_kpis (kpi_month, kpi_name, kpi_value).",
+        "The seed's business questions by month, from marts.streaming_monthly_kpis (one row "
+        "per month from the first to the last stream; a month without streams has empty "
+        "averages and zero counts). The outage question is asked per outage window: see the "
+        "README.",
     )
     if not has_data:
         return section
+    columns = ", ".join(name for name, _, _ in STREAMING_KPIS)
     rows = query(
-        con,
-        "select kpi_month, kpi_name, kpi_value from marts.streaming_monthly_kpis order by 1, 2",
+        con, f"select month_start_date, {columns} from marts.streaming_monthly_kpis order by 1"
     )
+    months = [row[0] for row in rows]
+    # One small chart per KPI (their units differ), sharing the month axis; a month without a
+    # value (no stream) is a gap in the line.
+    figure, all_axes = plt.subplots(
+        len(STREAMING_KPIS), 1, figsize=(9, 2.1 * len(STREAMING_KPIS)), sharex=True
+    )
+    for index, (axes, (_, label, _)) in enumerate(zip(all_axes, STREAMING_KPIS, strict=True)):
+        values = [math.nan if row[index + 1] is None else float(row[index + 1]) for row in rows]
+        axes.plot(months, values, marker="o", color=PALETTE[index % len(PALETTE)])
+        axes.set_title(label, fontsize="medium", loc="left")
+        finite = [value for value in values if not math.isnan(value)]
+        axes.set_ylim(bottom=0, top=max(finite, default=0.0) * 1.15 or 1.0)
+        axes.grid(alpha=0.3)
+    # a tick per month (every few months past a year), labelled once
+    all_axes[-1].xaxis.set_major_locator(mdates.MonthLocator(interval=math.ceil(len(rows) / 12)))
+    all_axes[-1].xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+    figure.autofmt_xdate()
     section.charts.append(
-        line_chart("streaming_kpis_by_month", "Streaming KPIs by month", rows, "value")
+        Chart("streaming_kpis_by_month", "Streaming KPIs by month", png_of(figure))
     )
-    section.tables.append(Table("KPIs by month", ("month", "KPI", "value"), rows))
+    section.tables.append(
+        Table(
+            "KPIs by month",
+            ("month", *(label for _, label, _ in STREAMING_KPIS)),
+            rows,
+            {index + 1: places for index, (_, _, places) in enumerate(STREAMING_KPIS)},
+        )
+    )
     return section
 
 
@@ -643,10 +682,10 @@ def render_table(table: Table) -> str:
     body = []
     for row in table.rows:
         cells = "".join(
-            f'<td class="number">{html.escape(fmt(v))}</td>'
+            f'<td class="number">{html.escape(fmt(v, table.decimals.get(i, 2)))}</td>'
             if isinstance(v, int | float | Decimal) and not isinstance(v, bool)
-            else f"<td>{html.escape(fmt(v))}</td>"
-            for v in row
+            else f"<td>{html.escape(fmt(v, table.decimals.get(i, 2)))}</td>"
+            for i, v in enumerate(row)
         )
         body.append(f"<tr>{cells}</tr>")
     return (
