@@ -56,7 +56,8 @@ refers to a movie of its own batch or an earlier one, the late batch inserts no 
 no copy in ``2024-04-30`` is of a record of the late batch.
 
 Modules: :mod:`.layout` (batches, files, formats, records), :mod:`.feed` (the bulk and the
-random defects), :mod:`.scenario` (the hand-written records), :mod:`.manifest`.
+random defects), :mod:`.scenario` (the hand-written records), :mod:`.writer`,
+:mod:`.manifest`.
 """
 
 from __future__ import annotations
