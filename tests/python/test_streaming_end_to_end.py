@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import datetime
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,9 @@ import pytest
 from conftest import PROJECT_DIR, DbtResult, run_dbt
 from reference.streaming import ENTITIES, KPI_COLUMNS, StreamingReference, load
 
+OUTAGE_ANALYSIS = Path(
+    "compiled", "analytics", "analyses", "streaming", "users_affected_by_outage.sql"
+)
 SEED_CSV = PROJECT_DIR / "seeds" / "streaming_nationality_spellings.csv"
 ID_COLUMNS = {
     "authors": "author_id",
@@ -206,27 +209,29 @@ def test_monthly_kpis_equal_an_independent_computation(streaming_sample) -> None
         assert any(row[column] for row in want), column
 
 
-def test_outage_question_answered_by_the_run_operation(streaming_sample) -> None:
+def test_outage_analysis_equals_the_reference(streaming_sample) -> None:
     built, expected, _ = streaming_sample
-    rows = built.query("select min(start_at), max(end_at) from staging.stg_streaming__streams")
-    first, last = rows[0]
-    start = first + (last - first) / 3
-    end = start + (last - first) / 10
-    want = expected.users_affected_by_outage(start, end)
-    assert want > 0
-    got = built.query(
-        "select count(distinct user_id) from staging.stg_streaming__streams"
-        f" where start_at <= '{end}' and end_at >= '{start}'"
-    )[0][0]
-    assert got == want
-    operation = run_dbt(
-        built.database.parent / "raw",
-        built.database,
-        "run-operation",
-        "streaming_users_affected_by_outage",
-        "--args",
-        json.dumps({"outage_start": str(start), "outage_end": str(end)}),
-        work_dir=built.database.parent,
-    )
-    assert operation.returncode == 0, operation.output[-3000:]
-    assert isinstance(start, datetime)
+    first, last = built.query(
+        "select min(start_at), max(end_at) from staging.stg_streaming__streams"
+    )[0]
+    work = built.database.parent
+    answers = []
+    for part in range(1, 6):
+        start = (first + (last - first) * part / 6).replace(microsecond=0)
+        end = start + timedelta(hours=6)
+        want = expected.users_affected_by_outage(start, end)
+        compiled = run_dbt(
+            work / "raw",
+            built.database,
+            "compile",
+            "--select",
+            "users_affected_by_outage",
+            "--vars",
+            json.dumps({"outage_start": str(start), "outage_end": str(end)}),
+            work_dir=work,
+        )
+        assert compiled.returncode == 0, compiled.output[-3000:]
+        sql = (work / "target" / OUTAGE_ANALYSIS).read_text()
+        assert built.query(sql) == [(want,)], (start, end)
+        answers.append(want)
+    assert any(answers), "no outage window placed on the sample's streams"
