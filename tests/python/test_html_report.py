@@ -69,6 +69,11 @@ def test_report_of_the_sample_has_the_source_and_pipeline_charts_and_no_data_not
             "select rows_quarantined from marts.quarantine_reasons_by_build"
             " where source_name = 'bank' and rejection_reason = 'conflicting_duplicate'"
         ).fetchone()
+        not_passed = con.execute(
+            "select node_name, status from audit.node_history where invocation_id ="
+            " (select invocation_id from audit.run_history order by started_at desc limit 1)"
+            " and status not in ('success', 'pass', 'no-op') order by all"
+        ).fetchall()
         streaming = con.execute(
             "select month_start_date, "
             + ", ".join(name for name, _, _ in STREAMING_KPIS)
@@ -116,7 +121,14 @@ def test_report_of_the_sample_has_the_source_and_pipeline_charts_and_no_data_not
     for source in ("trades", "sales", "streaming", "retail"):
         assert page.count(f"No data for {source}") == 0
     assert "no table yet" not in page and "no data yet" not in page
-    assert "Every node of the last run passed." in page
+    # The sample warns on purpose (unmapped nationality spellings, streams of users the feed
+    # never delivered): the log lists each warning, and nothing failed.
+    assert "Every node of the last run passed." not in page
+    assert "Log of the last run: nodes that did not pass" in page
+    assert {status for _, status in not_passed} == {"warn"}
+    assert "streaming_author_nationality_is_mapped" in {node for node, _ in not_passed}
+    for node, status in not_passed:
+        assert f"<td>{node}</td>" in page and f"<td>{status}</td>" in page
 
     # Self-contained: every image is an embedded PNG, nothing is loaded from anywhere.
     assert not re.search(r"""(src|href)=["'](?!data:|#)""", page)
