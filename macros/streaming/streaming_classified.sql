@@ -182,3 +182,76 @@
     nullif(trim({{ updated_at_raw }}), '') as updated_at_text,
     coalesce(lower(trim({{ deleted_raw }})) = 'true', false) as is_deleted
 {%- endmacro %}
+
+{#- The records of one streaming entity, the same shape for JSON and CSV files: source_file,
+    batch_date, record_number, is_well_formed, raw_record and one raw text column per field.
+
+    streaming_json_entity_records: from base_streaming__json_records (`json_records`, a CTE
+    name) and stg_streaming__files (`files`); `fields` maps each raw column to its JSON path
+    (`{'raw_birth_city': '$.birth.place.city'}`); a field absent or JSON null is null. The
+    record itself (JSON) is kept too, as `record`.
+    streaming_csv_entity_records: from base_streaming__csv_lines (`lines`) and the entity's
+    rows of stg_streaming__files (`files`) through csv_records; `columns` maps each raw column
+    to its header name (an optional column such as `_deleted` is null when absent). -#}
+{% macro streaming_json_entity_records(json_records, files, entity, fields) %}
+    select
+        {{ json_records }}.source_file,
+        {{ files }}.batch_date,
+        {{ json_records }}.record_number,
+        {{ json_records }}.is_well_formed,
+        {{ json_records }}.raw_record,
+        {{ json_records }}.record,
+        {%- for column, path in fields.items() %}
+        {{ json_records }}.record ->> {{ sql_text(path) }} as {{ column }}
+        {{- "," if not loop.last }}
+        {%- endfor %}
+    from {{ json_records }}
+    inner join {{ files }} on {{ json_records }}.source_file = {{ files }}.source_file
+    where {{ files }}.entity = {{ sql_text(entity) }}
+{% endmacro %}
+
+{% macro streaming_csv_entity_records(lines, files, columns) %}
+    with
+
+    mapped as (
+        {{ csv_records(lines=lines, files=files, columns=columns, file_columns=['batch_date']) }}
+    )
+
+    select
+        source_file,
+        batch_date,
+        line_number as record_number,
+        is_well_formed,
+        raw_line as raw_record,
+        {%- for column in columns %}
+        {{ column }}
+        {{- "," if not loop.last }}
+        {%- endfor %}
+    from mapped
+{% endmacro %}
+
+{#- The columns every base_streaming__<entity>s model starts with: where the record came from
+    and how it was classified. -#}
+{% macro streaming_classification_columns() -%}
+    -- where the record came from
+    source_file,
+    batch_date,
+    record_number,
+    -- classification
+    row_status,
+    rejection_reason,
+    copy_number,
+    is_deleted,
+    is_latest_version,
+    versioned_at,
+    record_hash
+{%- endmacro %}
+
+{#- Raw text columns kept for quarantined records only (null otherwise), which keeps the base
+    tables lean. -#}
+{% macro streaming_quarantined_only(columns) -%}
+    {%- for column in columns %}
+    case when row_status = 'quarantined' then {{ column }} end as {{ column }}
+    {{- "," if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}

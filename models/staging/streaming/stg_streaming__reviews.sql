@@ -1,9 +1,4 @@
-{#- The current state of every review: for each review_id, its latest accepted record in version
-    order (batch date, then updated_at, then record number), unless that record is a
-    tombstone. Computed from base_streaming__reviews over all batches on every build (the vendor
-    feed is small), so a replay one batch at a time and a full build end in the same state.
-    Incremental by an exact merge: only rows whose version changed are written, new ids are
-    inserted, and ids no longer current (deleted) are deleted. -#}
+{#- The current reviews: see the model's description and the README (streaming rules). -#}
 {{ config(
     materialized='incremental',
     incremental_strategy='merge',

@@ -18,25 +18,23 @@ nationality_spellings as (
     select * from {{ ref('streaming_nationality_spellings') }}
 ),
 
+-- every record of the entity's files, with its raw fields as text (null when absent)
 records as (
-    select
-        json_records.source_file,
-        files.batch_date,
-        json_records.record_number,
-        json_records.is_well_formed,
-        json_records.raw_record,
-        -- the raw fields as text (null when absent)
-        json_records.record ->> '$.id' as raw_id,
-        json_records.record ->> '$.name' as raw_name,
-        json_records.record ->> '$.nationality' as raw_nationality,
-        json_records.record ->> '$.birth.date' as raw_birth_date,
-        json_records.record ->> '$.birth.place.city' as raw_birth_city,
-        json_records.record ->> '$.birth.place.country' as raw_birth_country,
-        json_records.record ->> '$.updated_at' as raw_updated_at,
-        json_records.record ->> '$._deleted' as raw_deleted
-    from json_records
-    inner join files on json_records.source_file = files.source_file
-    where files.entity = 'authors'
+    {{ streaming_json_entity_records(
+        json_records='json_records',
+        files='files',
+        entity='authors',
+        fields={
+            'raw_id': '$.id',
+            'raw_name': '$.name',
+            'raw_nationality': '$.nationality',
+            'raw_birth_date': '$.birth.date',
+            'raw_birth_city': '$.birth.place.city',
+            'raw_birth_country': '$.birth.place.country',
+            'raw_updated_at': '$.updated_at',
+            'raw_deleted': '$._deleted',
+        },
+    ) }}
 ),
 
 keyed as (
@@ -85,18 +83,7 @@ classified as (
 
 final as (
     select
-        -- where the record came from
-        source_file,
-        batch_date,
-        record_number,
-        -- classification
-        row_status,
-        rejection_reason,
-        copy_number,
-        is_deleted,
-        is_latest_version,
-        versioned_at,
-        record_hash,
+        {{ streaming_classification_columns() }},
         -- ids
         author_id,
         -- text
@@ -109,15 +96,17 @@ final as (
         birth_date,
         updated_at,
         -- raw text, kept for quarantined records only
-        case when row_status = 'quarantined' then raw_record end as raw_record,
-        case when row_status = 'quarantined' then raw_id end as raw_id,
-        case when row_status = 'quarantined' then raw_name end as raw_name,
-        case when row_status = 'quarantined' then raw_nationality end as raw_nationality,
-        case when row_status = 'quarantined' then raw_birth_date end as raw_birth_date,
-        case when row_status = 'quarantined' then raw_birth_city end as raw_birth_city,
-        case when row_status = 'quarantined' then raw_birth_country end as raw_birth_country,
-        case when row_status = 'quarantined' then raw_updated_at end as raw_updated_at,
-        case when row_status = 'quarantined' then raw_deleted end as raw_deleted
+        {{ streaming_quarantined_only([
+            'raw_record',
+            'raw_id',
+            'raw_name',
+            'raw_nationality',
+            'raw_birth_date',
+            'raw_birth_city',
+            'raw_birth_country',
+            'raw_updated_at',
+            'raw_deleted',
+        ]) }}
     from classified
 )
 

@@ -14,32 +14,30 @@ files as (
     select * from {{ ref('stg_streaming__files') }}
 ),
 
+-- every record of the entity's files, with its raw fields as text (null when absent)
 records as (
-    select
-        json_records.source_file,
-        files.batch_date,
-        json_records.record_number,
-        json_records.is_well_formed,
-        json_records.raw_record,
-        -- the raw fields as text (null when absent)
-        json_records.record ->> '$.id' as raw_id,
-        json_records.record ->> '$.title' as raw_title,
-        json_records.record ->> '$.author_id' as raw_author_id,
-        json_records.record ->> '$.published.year' as raw_published_year,
-        json_records.record ->> '$.published.publisher' as raw_publisher,
-        json_records.record -> '$.genres' as genres_json,
-        json_records.record ->> '$.isbn' as raw_isbn,
-        json_records.record ->> '$.updated_at' as raw_updated_at,
-        json_records.record ->> '$._deleted' as raw_deleted
-    from json_records
-    inner join files on json_records.source_file = files.source_file
-    where files.entity = 'books'
+    {{ streaming_json_entity_records(
+        json_records='json_records',
+        files='files',
+        entity='books',
+        fields={
+            'raw_id': '$.id',
+            'raw_title': '$.title',
+            'raw_author_id': '$.author_id',
+            'raw_published_year': '$.published.year',
+            'raw_publisher': '$.published.publisher',
+            'raw_genres': '$.genres',
+            'raw_isbn': '$.isbn',
+            'raw_updated_at': '$.updated_at',
+            'raw_deleted': '$._deleted',
+        },
+    ) }}
 ),
 
 keyed as (
     select
         *,
-        cast(genres_json as varchar) as raw_genres,
+        record -> '$.genres' as genres_json,
         {{ streaming_record_keys('raw_id', 'raw_updated_at', 'raw_deleted') }}
     from records
 ),
@@ -85,18 +83,7 @@ classified as (
 
 final as (
     select
-        -- where the record came from
-        source_file,
-        batch_date,
-        record_number,
-        -- classification
-        row_status,
-        rejection_reason,
-        copy_number,
-        is_deleted,
-        is_latest_version,
-        versioned_at,
-        record_hash,
+        {{ streaming_classification_columns() }},
         -- ids
         book_id,
         author_id,
@@ -110,16 +97,18 @@ final as (
         -- dates and times
         updated_at,
         -- raw text, kept for quarantined records only
-        case when row_status = 'quarantined' then raw_record end as raw_record,
-        case when row_status = 'quarantined' then raw_id end as raw_id,
-        case when row_status = 'quarantined' then raw_title end as raw_title,
-        case when row_status = 'quarantined' then raw_author_id end as raw_author_id,
-        case when row_status = 'quarantined' then raw_published_year end as raw_published_year,
-        case when row_status = 'quarantined' then raw_publisher end as raw_publisher,
-        case when row_status = 'quarantined' then raw_genres end as raw_genres,
-        case when row_status = 'quarantined' then raw_isbn end as raw_isbn,
-        case when row_status = 'quarantined' then raw_updated_at end as raw_updated_at,
-        case when row_status = 'quarantined' then raw_deleted end as raw_deleted
+        {{ streaming_quarantined_only([
+            'raw_record',
+            'raw_id',
+            'raw_title',
+            'raw_author_id',
+            'raw_published_year',
+            'raw_publisher',
+            'raw_genres',
+            'raw_isbn',
+            'raw_updated_at',
+            'raw_deleted',
+        ]) }}
     from classified
 )
 

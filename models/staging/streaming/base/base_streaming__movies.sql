@@ -17,7 +17,7 @@ files as (
 
 -- every data line, with its raw values as text found by header name (_deleted is optional)
 records as (
-    {{ csv_records(
+    {{ streaming_csv_entity_records(
         lines='lines',
         files='files',
         columns={
@@ -30,15 +30,12 @@ records as (
             'raw_updated_at': 'updated_at',
             'raw_deleted': '_deleted',
         },
-        file_columns=['batch_date'],
     ) }}
 ),
 
 keyed as (
     select
         *,
-        line_number as record_number,
-        raw_line as raw_record,
         nullif(trim(raw_duration_mins), '') as duration_mins_text,
         nullif(trim(raw_based_on_book), '') as based_on_book_text,
         {{ streaming_record_keys('raw_id', 'raw_updated_at', 'raw_deleted') }}
@@ -81,18 +78,7 @@ classified as (
 
 final as (
     select
-        -- where the record came from
-        source_file,
-        batch_date,
-        record_number,
-        -- classification
-        row_status,
-        rejection_reason,
-        copy_number,
-        is_deleted,
-        is_latest_version,
-        versioned_at,
-        record_hash,
+        {{ streaming_classification_columns() }},
         -- ids
         movie_id,
         book_id,
@@ -106,15 +92,17 @@ final as (
         -- dates and times
         updated_at,
         -- raw text, kept for quarantined records only
-        case when row_status = 'quarantined' then raw_record end as raw_record,
-        case when row_status = 'quarantined' then raw_id end as raw_id,
-        case when row_status = 'quarantined' then raw_title end as raw_title,
-        case when row_status = 'quarantined' then raw_duration_mins end as raw_duration_mins,
-        case when row_status = 'quarantined' then raw_based_on_book end as raw_based_on_book,
-        case when row_status = 'quarantined' then raw_book_id end as raw_book_id,
-        case when row_status = 'quarantined' then raw_release_year end as raw_release_year,
-        case when row_status = 'quarantined' then raw_updated_at end as raw_updated_at,
-        case when row_status = 'quarantined' then raw_deleted end as raw_deleted
+        {{ streaming_quarantined_only([
+            'raw_record',
+            'raw_id',
+            'raw_title',
+            'raw_duration_mins',
+            'raw_based_on_book',
+            'raw_book_id',
+            'raw_release_year',
+            'raw_updated_at',
+            'raw_deleted',
+        ]) }}
     from classified
 )
 

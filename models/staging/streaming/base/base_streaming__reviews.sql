@@ -15,27 +15,25 @@ files as (
     select * from {{ ref('stg_streaming__files') }}
 ),
 
+-- every record of the entity's files, with its raw fields as text (null when absent)
 records as (
-    select
-        json_records.source_file,
-        files.batch_date,
-        json_records.record_number,
-        json_records.is_well_formed,
-        json_records.raw_record,
-        -- the raw fields as text (null when absent)
-        json_records.record ->> '$.id' as raw_id,
-        json_records.record ->> '$.user_id' as raw_user_id,
-        json_records.record ->> '$.movie_id' as raw_movie_id,
-        json_records.record ->> '$.rating' as raw_rating,
-        json_records.record ->> '$.text' as raw_text,
-        json_records.record ->> '$.created_at' as raw_created_at,
-        json_records.record ->> '$.meta.device' as raw_device,
-        json_records.record ->> '$.meta.likes' as raw_likes,
-        json_records.record ->> '$.updated_at' as raw_updated_at,
-        json_records.record ->> '$._deleted' as raw_deleted
-    from json_records
-    inner join files on json_records.source_file = files.source_file
-    where files.entity = 'reviews'
+    {{ streaming_json_entity_records(
+        json_records='json_records',
+        files='files',
+        entity='reviews',
+        fields={
+            'raw_id': '$.id',
+            'raw_user_id': '$.user_id',
+            'raw_movie_id': '$.movie_id',
+            'raw_rating': '$.rating',
+            'raw_text': '$.text',
+            'raw_created_at': '$.created_at',
+            'raw_device': '$.meta.device',
+            'raw_likes': '$.meta.likes',
+            'raw_updated_at': '$.updated_at',
+            'raw_deleted': '$._deleted',
+        },
+    ) }}
 ),
 
 keyed as (
@@ -98,18 +96,7 @@ classified as (
 
 final as (
     select
-        -- where the record came from
-        source_file,
-        batch_date,
-        record_number,
-        -- classification
-        row_status,
-        rejection_reason,
-        copy_number,
-        is_deleted,
-        is_latest_version,
-        versioned_at,
-        record_hash,
+        {{ streaming_classification_columns() }},
         -- ids
         review_id,
         user_id,
@@ -124,17 +111,19 @@ final as (
         created_at,
         updated_at,
         -- raw text, kept for quarantined records only
-        case when row_status = 'quarantined' then raw_record end as raw_record,
-        case when row_status = 'quarantined' then raw_id end as raw_id,
-        case when row_status = 'quarantined' then raw_user_id end as raw_user_id,
-        case when row_status = 'quarantined' then raw_movie_id end as raw_movie_id,
-        case when row_status = 'quarantined' then raw_rating end as raw_rating,
-        case when row_status = 'quarantined' then raw_text end as raw_text,
-        case when row_status = 'quarantined' then raw_created_at end as raw_created_at,
-        case when row_status = 'quarantined' then raw_device end as raw_device,
-        case when row_status = 'quarantined' then raw_likes end as raw_likes,
-        case when row_status = 'quarantined' then raw_updated_at end as raw_updated_at,
-        case when row_status = 'quarantined' then raw_deleted end as raw_deleted
+        {{ streaming_quarantined_only([
+            'raw_record',
+            'raw_id',
+            'raw_user_id',
+            'raw_movie_id',
+            'raw_rating',
+            'raw_text',
+            'raw_created_at',
+            'raw_device',
+            'raw_likes',
+            'raw_updated_at',
+            'raw_deleted',
+        ]) }}
     from classified
 )
 

@@ -25,7 +25,7 @@ known_movies as (
 
 -- every data line, with its raw values as text found by header name (_deleted is optional)
 records as (
-    {{ csv_records(
+    {{ streaming_csv_entity_records(
         lines='lines',
         files='files',
         columns={
@@ -38,15 +38,12 @@ records as (
             'raw_updated_at': 'updated_at',
             'raw_deleted': '_deleted',
         },
-        file_columns=['batch_date'],
     ) }}
 ),
 
 keyed as (
     select
         *,
-        line_number as record_number,
-        raw_line as raw_record,
         nullif(trim(raw_start_at), '') as start_at_text,
         nullif(trim(raw_end_at), '') as end_at_text,
         {{ streaming_record_keys('raw_id', 'raw_updated_at', 'raw_deleted') }}
@@ -93,18 +90,7 @@ classified as (
 
 final as (
     select
-        -- where the record came from
-        source_file,
-        batch_date,
-        record_number,
-        -- classification
-        row_status,
-        rejection_reason,
-        copy_number,
-        is_deleted,
-        is_latest_version,
-        versioned_at,
-        record_hash,
+        {{ streaming_classification_columns() }},
         -- ids
         stream_id,
         user_id,
@@ -116,15 +102,17 @@ final as (
         end_at,
         updated_at,
         -- raw text, kept for quarantined records only
-        case when row_status = 'quarantined' then raw_record end as raw_record,
-        case when row_status = 'quarantined' then raw_id end as raw_id,
-        case when row_status = 'quarantined' then raw_user_id end as raw_user_id,
-        case when row_status = 'quarantined' then raw_movie_id end as raw_movie_id,
-        case when row_status = 'quarantined' then raw_start_at end as raw_start_at,
-        case when row_status = 'quarantined' then raw_end_at end as raw_end_at,
-        case when row_status = 'quarantined' then raw_size_mb end as raw_size_mb,
-        case when row_status = 'quarantined' then raw_updated_at end as raw_updated_at,
-        case when row_status = 'quarantined' then raw_deleted end as raw_deleted
+        {{ streaming_quarantined_only([
+            'raw_record',
+            'raw_id',
+            'raw_user_id',
+            'raw_movie_id',
+            'raw_start_at',
+            'raw_end_at',
+            'raw_size_mb',
+            'raw_updated_at',
+            'raw_deleted',
+        ]) }}
     from classified
 )
 

@@ -17,7 +17,7 @@ files as (
 
 -- every data line, with its raw values as text found by header name (_deleted is optional)
 records as (
-    {{ csv_records(
+    {{ streaming_csv_entity_records(
         lines='lines',
         files='files',
         columns={
@@ -29,15 +29,12 @@ records as (
             'raw_updated_at': 'updated_at',
             'raw_deleted': '_deleted',
         },
-        file_columns=['batch_date'],
     ) }}
 ),
 
 keyed as (
     select
         *,
-        line_number as record_number,
-        raw_line as raw_record,
         {{ streaming_record_keys('raw_id', 'raw_updated_at', 'raw_deleted') }}
     from records
 ),
@@ -68,18 +65,7 @@ classified as (
 
 final as (
     select
-        -- where the record came from
-        source_file,
-        batch_date,
-        record_number,
-        -- classification
-        row_status,
-        rejection_reason,
-        copy_number,
-        is_deleted,
-        is_latest_version,
-        versioned_at,
-        record_hash,
+        {{ streaming_classification_columns() }},
         -- ids
         user_id,
         -- text
@@ -90,14 +76,16 @@ final as (
         signup_date,
         updated_at,
         -- raw text, kept for quarantined records only
-        case when row_status = 'quarantined' then raw_record end as raw_record,
-        case when row_status = 'quarantined' then raw_id end as raw_id,
-        case when row_status = 'quarantined' then raw_name end as raw_name,
-        case when row_status = 'quarantined' then raw_email end as raw_email,
-        case when row_status = 'quarantined' then raw_country end as raw_country,
-        case when row_status = 'quarantined' then raw_signup_date end as raw_signup_date,
-        case when row_status = 'quarantined' then raw_updated_at end as raw_updated_at,
-        case when row_status = 'quarantined' then raw_deleted end as raw_deleted
+        {{ streaming_quarantined_only([
+            'raw_record',
+            'raw_id',
+            'raw_name',
+            'raw_email',
+            'raw_country',
+            'raw_signup_date',
+            'raw_updated_at',
+            'raw_deleted',
+        ]) }}
     from classified
 )
 
