@@ -1,17 +1,18 @@
 {#- Integer text to a bigint, or null when it is anything else. The caller trims the text.
 
-    parse_integer: an optional sign and 1 to 18 digits (-3, +7, 007).
-    parse_positive_integer: digits only, 1 to 18 of them, and greater than zero (an id). -#}
+    parse_integer: an optional sign and digits (-3, +7, 007), within the bigint range.
+    parse_positive_integer: digits only (no sign), greater than zero and within the integer
+    range (a count such as a duration). -#}
 {% macro parse_integer(text) -%}
     case
-        when regexp_full_match({{ text }}, '[+-]?[0-9]{1,18}') then cast({{ text }} as bigint)
+        when regexp_full_match({{ text }}, '[+-]?[0-9]+') then try_cast({{ text }} as bigint)
     end
 {%- endmacro %}
 
 {% macro parse_positive_integer(text) -%}
     case
-        when regexp_full_match({{ text }}, '[0-9]{1,18}') and cast({{ text }} as bigint) > 0
-            then cast({{ text }} as bigint)
+        when regexp_full_match({{ text }}, '[0-9]+') and try_cast({{ text }} as integer) > 0
+            then try_cast({{ text }} as integer)
     end
 {%- endmacro %}
 

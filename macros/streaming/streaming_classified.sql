@@ -38,7 +38,7 @@
             case
                 when not is_well_formed then 'malformed_record'
                 when id_text is null then 'missing_id'
-                when {{ id_column }} is null then 'invalid_id'
+                when {{ id_column }} is null or {{ id_column }} <= 0 then 'invalid_id'
                 when updated_at_text is not null and updated_at is null
                     then 'invalid_updated_at'
                 when is_deleted then null

@@ -128,6 +128,9 @@ def test_json_shapes_tombstones_and_the_accounting(tmp_path: Path) -> None:
         "51,1,8,2024-01-01T10:00:00,2024-01-01T11:00:00,1,\n",
     )
     write(day1 / "notes.txt", "not an entity: ignored")
+    write(day1 / "_SUCCESS", "")
+    # a folder without any entity file is not a batch, whatever its name
+    write(raw / "streaming" / "incoming" / "_SUCCESS", "")
     # tombstones: JSON (other fields ignored) and CSV (`_deleted`, any case, spaces)
     write(day2 / "authors.json", ndjson({"id": 2, "_deleted": True, "name": "ignored"}))
     write(day2 / "users.csv", f"{USERS_HEADER},_deleted\n2,,,,,, True \n1,Ann,a@x.com,SG,,,false\n")
@@ -175,7 +178,7 @@ def test_json_shapes_tombstones_and_the_accounting(tmp_path: Path) -> None:
     ]
     assert current(result, "books", "book_id, genres, published_year, publisher") == [
         (10, ["Drama", "Sci-Fi"], None, None),
-        (12, [], 2001, "P"),
+        (12, None, 2001, "P"),
     ]
     assert result.query("select * from staging.stg_streaming__book_genres order by 1, 2") == [
         (10, 1, "Drama"),

@@ -1,8 +1,9 @@
 {#- One row per entity file of every streaming batch: its batch date (the folder's name), its
     entity, its format and the records it holds (records_read, the number the row accounting
-    starts from). A batch folder whose name is not a real date (YYYY-MM-DD) stops the build
-    with an error naming it, whatever files it holds; a CSV file lacking a required column
-    stops it naming the file. Files with other names than the six entities' are not listed. -#}
+    starts from). A folder holding an entity file whose name is not a real date (YYYY-MM-DD)
+    stops the build with an error naming it; a CSV file lacking a required column stops it
+    naming the file. Files with other names than the six entities' are not read nor listed
+    (a folder holding only such files is not a batch). -#}
 {{ config(materialized='table') }}
 
 {%- set csv_required_columns = {
@@ -14,10 +15,6 @@
 } %}
 
 with
-
-batch_files as (
-    select * from {{ source('streaming', 'streaming_batch_files') }}
-),
 
 json_files as (
     select * from {{ source('streaming', 'streaming_json_files') }}
@@ -33,37 +30,6 @@ csv_files as (
 
 csv_lines as (
     select * from {{ ref('base_streaming__csv_lines') }}
-),
-
--- every batch folder must be named after a real date: checked on every file it holds
-batch_folders as (
-    select distinct
-        split_part({{ relative_source_file('file') }}, '/', 2) as batch_folder
-    from batch_files
-),
-
-checked_folders as (
-    select
-        batch_folder,
-        case
-            when regexp_full_match(batch_folder, '[0-9]{4}-[0-9]{2}-[0-9]{2}')
-                then try_cast(batch_folder as date)
-        end as batch_date
-    from batch_folders
-),
-
-dated_folders as (
-    select *
-    from checked_folders
-    where
-        case
-            when batch_date is null
-                then error(
-                    'streaming batch folder streaming/' || batch_folder
-                    || ' is unusable: its name is not a real date (YYYY-MM-DD)'
-                )
-            else true
-        end
 ),
 
 json_counts as (
@@ -138,26 +104,44 @@ all_files as (
     select * from csv_inventory
 ),
 
+dated as (
+    select
+        *,
+        split_part(source_file, '/', 2) as batch_folder,
+        case
+            when regexp_full_match(split_part(source_file, '/', 2), '[0-9]{4}-[0-9]{2}-[0-9]{2}')
+                then try_cast(split_part(source_file, '/', 2) as date)
+        end as batch_date
+    from all_files
+),
+
 final as (
     select
-        all_files.file_path,
-        all_files.source_file,
-        dated_folders.batch_date,
-        replace(replace(parse_filename(all_files.file_path), '.json', ''), '.csv', '')
-            as entity,
-        all_files.file_format,
-        all_files.header_line,
-        all_files.header_columns,
-        all_files.missing_columns,
-        all_files.extra_columns,
-        all_files.first_scan_position,
-        all_files.header_scan_position,
-        all_files.header_line_number,
-        all_files.records_read,
-        all_files.file_status
-    from all_files
-    inner join dated_folders
-        on split_part(all_files.source_file, '/', 2) = dated_folders.batch_folder
+        file_path,
+        source_file,
+        batch_date,
+        replace(replace(parse_filename(file_path), '.json', ''), '.csv', '') as entity,
+        file_format,
+        header_line,
+        header_columns,
+        missing_columns,
+        extra_columns,
+        first_scan_position,
+        header_scan_position,
+        header_line_number,
+        records_read,
+        file_status
+    from dated
+    -- a batch folder must be named after a real date: the build stops, naming it
+    where
+        case
+            when batch_date is null
+                then error(
+                    'streaming batch folder streaming/' || batch_folder
+                    || ' is unusable: its name is not a real date (YYYY-MM-DD)'
+                )
+            else true
+        end
 )
 
 select * from final

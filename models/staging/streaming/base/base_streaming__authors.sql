@@ -48,7 +48,7 @@ parsed as (
     select
         keyed.*,
         -- ids
-        {{ parse_positive_integer('id_text') }} as author_id,
+        {{ parse_integer('id_text') }} as author_id,
         -- text
         {{ clean_text('raw_name') }} as author_name,
         {{ clean_text('raw_nationality') }} as nationality_raw,

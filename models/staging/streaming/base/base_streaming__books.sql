@@ -46,13 +46,13 @@ typed as (
     select
         *,
         -- ids
-        {{ parse_positive_integer('id_text') }} as book_id,
-        {{ parse_positive_integer('trim(raw_author_id)') }} as author_id,
+        {{ parse_integer('id_text') }} as book_id,
+        {{ parse_integer('trim(raw_author_id)') }} as author_id,
         -- text
         {{ clean_text('raw_title') }} as book_title,
         {{ clean_text('raw_publisher') }} as publisher,
         nullif(trim(raw_isbn), '') as isbn,
-        -- each genre cleaned, empty ones left out, in order; [] when genres is not a list
+        -- each genre cleaned, empty ones left out, in order; null when genres is not a list
         case
             when json_type(genres_json) = 'ARRAY'
                 then list_filter(
@@ -62,7 +62,6 @@ typed as (
                     ),
                     lambda genre: genre is not null
                 )
-            else cast([] as varchar[])
         end as genres,
         -- numbers
         try_cast({{ parse_integer('trim(raw_published_year)') }} as integer)

@@ -46,12 +46,12 @@ typed as (
     select
         *,
         -- ids
-        {{ parse_positive_integer('id_text') }} as movie_id,
-        {{ parse_positive_integer('trim(raw_book_id)') }} as book_id,
+        {{ parse_integer('id_text') }} as movie_id,
+        {{ parse_integer('trim(raw_book_id)') }} as book_id,
         -- text
         {{ clean_text('raw_title') }} as movie_title,
         -- numbers
-        try_cast({{ parse_positive_integer('duration_mins_text') }} as integer) as duration_mins,
+        {{ parse_positive_integer('duration_mins_text') }} as duration_mins,
         try_cast({{ parse_integer('trim(raw_release_year)') }} as integer) as release_year,
         -- flags
         {{ parse_boolean_text('based_on_book_text') }} as is_based_on_book,

@@ -50,18 +50,15 @@ typed as (
     select
         *,
         -- ids
-        {{ parse_positive_integer('id_text') }} as review_id,
-        {{ parse_positive_integer('trim(raw_user_id)') }} as user_id,
-        {{ parse_positive_integer('movie_id_text') }} as movie_id,
+        {{ parse_integer('id_text') }} as review_id,
+        {{ parse_integer('trim(raw_user_id)') }} as user_id,
+        {{ parse_integer('movie_id_text') }} as movie_id,
         -- text
         {{ clean_text('raw_text') }} as review_text,
         {{ clean_text('raw_device') }} as device,
         -- numbers
-        {{ parse_integer('rating_text') }} as rating_number,
-        case
-            when {{ parse_integer('trim(raw_likes)') }} >= 0
-                then try_cast({{ parse_integer('trim(raw_likes)') }} as integer)
-        end as like_count,
+        try_cast({{ parse_integer('rating_text') }} as integer) as rating_number,
+        try_cast({{ parse_integer('trim(raw_likes)') }} as integer) as like_count,
         -- dates and times
         {{ parse_iso_timestamp('created_at_text', iso_timestamp_zone('created_at_text')) }}
             as created_at,

@@ -54,9 +54,9 @@ typed as (
     select
         *,
         -- ids
-        {{ parse_positive_integer('id_text') }} as stream_id,
-        {{ parse_positive_integer('trim(raw_user_id)') }} as user_id,
-        {{ parse_positive_integer('trim(raw_movie_id)') }} as movie_id,
+        {{ parse_integer('id_text') }} as stream_id,
+        {{ parse_integer('trim(raw_user_id)') }} as user_id,
+        {{ parse_integer('trim(raw_movie_id)') }} as movie_id,
         -- numbers
         {{ parse_decimal('raw_size_mb', scale=3) }} as size_mb,
         -- dates and times

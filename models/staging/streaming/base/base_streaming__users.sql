@@ -43,7 +43,7 @@ typed as (
     select
         *,
         -- ids
-        {{ parse_positive_integer('id_text') }} as user_id,
+        {{ parse_integer('id_text') }} as user_id,
         -- text
         {{ clean_text('raw_name') }} as user_name,
         nullif(lower(trim(raw_email)), '') as email,
