@@ -1,16 +1,61 @@
-{#- The retail rules' first half: the data lines of a CTE (source_file, line_number, raw_line,
-    header_columns) split by header name into raw values (text) and typed values. Used by
-    base_retail__transactions twice: on the lines of new files, and on already-loaded lines
-    whose transaction_id reappears (so both are judged by the very same code). -#}
-{% macro retail_parsed_lines(lines_cte) %}
+{#- The eight columns of the retail contract, in contract order. -#}
+{% macro retail_columns() -%}
+    {{ return([
+        'transaction_id', 'transaction_ts', 'customer_id', 'product_id',
+        'product_category', 'region', 'quantity', 'unit_price',
+    ]) }}
+{%- endmacro %}
+
+{#- Where each retail column sits in a file, from the file's header (a list of names): the
+    number of fields a data line must have (field_count) and one <column>_position per column.
+    Computed once per file, so that a data line carries nine integers, not the header. -#}
+{% macro retail_field_positions(header_columns) -%}
+    len({{ header_columns }}) as field_count,
+    {%- for column in retail_columns() %}
+    list_position({{ header_columns }}, {{ sql_text(column) }}) as {{ column }}_position
+    {{- "," if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+
+{#- The cheap first look at the data lines of a CTE (source_file, line_number, raw_line and
+    the field positions): the transaction_id of every well-formed line (malformed lines are
+    never deduplicated, so they are left out). Enough to find the ids that occur more than once
+    without parsing and typing every field. -#}
+{% macro retail_line_ids(lines_cte) %}
     with
 
     split as (
         select
             source_file,
             line_number,
-            raw_line,
-            header_columns,
+            field_count,
+            transaction_id_position,
+            {{ csv_split('raw_line') }} as parsed_fields
+        from {{ lines_cte }}
+    ),
+
+    ids as (
+        select
+            source_file,
+            line_number,
+            nullif(trim(parsed_fields[transaction_id_position]), '') as transaction_id
+        from split
+        where coalesce(len(parsed_fields) = field_count, false)
+    )
+
+    select * from ids
+{% endmacro %}
+
+{#- The retail rules' first half: the data lines of a CTE (source_file, line_number, raw_line
+    and the field positions of retail_field_positions()) split into raw values (text) and typed
+    values. Used by base_retail__transactions on every data line and on the few lines whose
+    transaction_id occurs more than once, so that all are judged by the very same code. -#}
+{% macro retail_parsed_lines(lines_cte) %}
+    with
+
+    split as (
+        select
+            *,
             {{ csv_split('raw_line') }} as parsed_fields
         from {{ lines_cte }}
     ),
@@ -18,30 +63,27 @@
     checked as (
         -- broken quoting or the wrong number of fields: malformed, fields not guessed at
         select
-            source_file,
-            line_number,
-            raw_line,
-            header_columns,
-            coalesce(len(parsed_fields) = len(header_columns), false) as is_well_formed,
-            case when len(parsed_fields) = len(header_columns) then parsed_fields end as fields
+            *,
+            coalesce(len(parsed_fields) = field_count, false) as is_well_formed
         from split
     ),
 
     mapped as (
+        -- (the input's other columns, such as a line's previous classification, pass through)
         select
-            source_file,
-            line_number,
-            raw_line,
-            is_well_formed,
-            {{ csv_field('fields', 'header_columns', 'transaction_id') }} as transaction_id_raw,
-            {{ csv_field('fields', 'header_columns', 'transaction_ts') }} as transaction_ts_raw,
-            {{ csv_field('fields', 'header_columns', 'customer_id') }} as customer_id_raw,
-            {{ csv_field('fields', 'header_columns', 'product_id') }} as product_id_raw,
-            {{ csv_field('fields', 'header_columns', 'product_category') }}
-                as product_category_raw,
-            {{ csv_field('fields', 'header_columns', 'region') }} as region_raw,
-            {{ csv_field('fields', 'header_columns', 'quantity') }} as quantity_raw,
-            {{ csv_field('fields', 'header_columns', 'unit_price') }} as unit_price_raw
+            * exclude (
+                parsed_fields,
+                field_count,
+                {%- for column in retail_columns() %}
+                {{ column }}_position{{ "," if not loop.last }}
+                {%- endfor %}
+            ),
+            {%- for column in retail_columns() %}
+            case
+                when is_well_formed then parsed_fields[{{ column }}_position]
+            end as {{ column }}_raw
+            {{- "," if not loop.last }}
+            {%- endfor %}
         from checked
     ),
 

@@ -1,12 +1,18 @@
 {#- Every data line of every retail file, parsed, typed and classified exactly once as
     accepted, duplicate or quarantined: the single place where the retail rules live.
 
+    Only ids that occur more than once can be duplicates or conflicts, so a cheap first pass
+    reads just the transaction_id of every line; the few lines of repeated ids are parsed for
+    the duplicate and conflict checks, and every line is parsed and typed once.
+
     Incremental: a build reads only the lines of files not loaded before. A new line whose
-    transaction_id was already loaded brings the earlier lines of that id back in (parsed again
-    from their stored raw_line), and all of them are classified together, exactly as a full
-    build would: an exact copy counts once wherever it arrives, and a new version of an id
-    quarantines every version, including one accepted by an earlier build. Rows are replaced
-    by (source_file, line_number); loaded_by_invocation_id tells the marts what changed. -#}
+    transaction_id was already loaded (or, without one, whose typed values equal an earlier
+    line's) brings those earlier lines back in (parsed again from their stored raw_line), and
+    all of them are classified together, exactly as a full build would: an exact copy counts
+    once wherever it arrives, and a new version of an id quarantines every version, including
+    one accepted by an earlier build. Rows are replaced by (source_file, line_number): the new
+    lines, and the earlier lines whose classification changed; loaded_by_invocation_id tells
+    the marts and the tests what changed. -#}
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
@@ -19,15 +25,24 @@
 {%- set new_files = loaded_files_not_parsed(
     files_model, this if is_incremental() else none
 ) %}
-{%- set raw_columns = [
-    'transaction_id_raw', 'transaction_ts_raw', 'customer_id_raw', 'product_id_raw',
-    'product_category_raw', 'region_raw', 'quantity_raw', 'unit_price_raw',
+{%- set raw_columns = [] %}
+{%- for column in retail_columns() %}{% do raw_columns.append(column ~ '_raw') %}{% endfor %}
+{%- set positions = ['field_count'] %}
+{%- for column in retail_columns() %}{% do positions.append(column ~ '_position') %}{% endfor %}
+{%- set typed_columns = [
+    'customer_id', 'product_id', 'product_category', 'region', 'quantity', 'unit_price',
+    'transaction_at',
 ] %}
 
 with
 
 files as (
-    select * from {{ files_model }}
+    -- where each column sits in each file, from its header
+    select
+        file_path,
+        source_file,
+        {{ retail_field_positions('header_columns') }}
+    from {{ files_model }}
 ),
 
 new_lines as (
@@ -52,7 +67,12 @@ new_data_lines as (
         files.source_file,
         new_lines.scan_position - new_line_positions.first_scan_position + 1 as line_number,
         new_lines.raw_line,
-        files.header_columns
+        {%- for position in positions %}
+        files.{{ position }},
+        {%- endfor %}
+        cast(null as varchar) as previous_row_status,
+        cast(null as varchar) as previous_rejection_reason,
+        cast(null as bigint) as previous_copy_number
     from new_lines
     inner join new_line_positions on new_lines.filename = new_line_positions.filename
     inner join files on new_lines.filename = files.file_path
@@ -61,66 +81,119 @@ new_data_lines as (
         and new_lines.scan_position > new_line_positions.header_scan_position
 ),
 
-new_parsed as (
-    {{ retail_parsed_lines('new_data_lines') }}
+new_line_ids as materialized (
+    -- (materialized: read twice, and the split of 10 million lines is worth doing once)
+    {{ retail_line_ids('new_data_lines') }}
 ),
 
 {% if is_incremental() %}
+new_unidentified as (
+    -- new well-formed lines without a transaction_id: they can only be exact copies of
+    -- earlier lines, which then have the same typed values
+    {{ retail_parsed_lines(
+        '(select * from new_data_lines semi join ('
+        ~ 'select source_file, line_number from new_line_ids where transaction_id is null'
+        ~ ') as no_id on new_data_lines.source_file = no_id.source_file'
+        ~ ' and new_data_lines.line_number = no_id.line_number) as unidentified_lines'
+    ) }}
+),
+
 prior_lines as (
-    -- lines loaded by earlier builds whose id reappears in the new lines
+    -- lines loaded by earlier builds that a new line may duplicate or contradict: the same
+    -- transaction_id, or (without one) the same typed values; with their classification
     select
         prior.source_file,
         prior.line_number,
         prior.raw_line,
-        files.header_columns
+        {%- for position in positions %}
+        files.{{ position }},
+        {%- endfor %}
+        prior.row_status as previous_row_status,
+        prior.rejection_reason as previous_rejection_reason,
+        prior.copy_number as previous_copy_number
     from {{ this }} as prior
     inner join files on prior.source_file = files.source_file
     where
         prior.rejection_reason is distinct from 'malformed_row'
-        and coalesce(prior.transaction_id, '') in (
-            select coalesce(new_parsed.transaction_id, '') from new_parsed
-            where new_parsed.is_well_formed
+        and (
+            prior.transaction_id in (
+                select new_line_ids.transaction_id from new_line_ids
+                where new_line_ids.transaction_id is not null
+            )
+            or (
+                prior.transaction_id is null
+                and hash({{ typed_columns | join(', ') }}) in (
+                    select hash({{ typed_columns | join(', ') }}) from new_unidentified
+                )
+            )
         )
 ),
 
-prior_parsed as (
-    {{ retail_parsed_lines('prior_lines') }}
+data_lines as (
+    select * from new_data_lines
+    union all
+    select * from prior_lines
 ),
 
-typed as (
-    select * from new_parsed
+line_ids as (
+    select * from new_line_ids
     union all
-    select * from prior_parsed
+    select * from ({{ retail_line_ids('prior_lines') }}) as prior_line_ids
 ),
 {% else %}
-typed as (
-    select * from new_parsed
+data_lines as (
+    select * from new_data_lines
+),
+
+line_ids as (
+    select * from new_line_ids
 ),
 {% endif %}
 
 repeated_ids as (
-    -- only ids that occur more than once can be duplicates or conflicts
-    select coalesce(transaction_id, '') as id_key
-    from typed
-    where is_well_formed
-    group by id_key
+    -- only ids that occur more than once can be duplicates or conflicts (grouped by a hash
+    -- of the id: a collision only adds lines to check, the checks below are exact)
+    select hash(coalesce(transaction_id, '')) as id_hash
+    from line_ids
+    group by id_hash
     having count(*) > 1
+),
+
+suspect_keys as (
+    -- the lines of those ids
+    select
+        line_ids.source_file,
+        line_ids.line_number
+    from line_ids
+    semi join repeated_ids
+        on hash(coalesce(line_ids.transaction_id, '')) = repeated_ids.id_hash
+),
+
+suspect_lines as (
+    select data_lines.*
+    from data_lines
+    semi join suspect_keys
+        on
+            data_lines.source_file = suspect_keys.source_file
+            and data_lines.line_number = suspect_keys.line_number
+),
+
+suspect_parsed as (
+    {{ retail_parsed_lines('suspect_lines') }}
 ),
 
 suspects as (
     -- exact duplicates: the same raw values in all eight columns; the first line (in file,
     -- then line order) is the original
     select
-        typed.source_file,
-        typed.line_number,
-        typed.transaction_id,
+        source_file,
+        line_number,
+        transaction_id,
         row_number() over (
             partition by {{ raw_columns | join(', ') }}
-            order by typed.source_file, typed.line_number
+            order by source_file, line_number
         ) as copy_number
-    from typed
-    semi join repeated_ids on coalesce(typed.transaction_id, '') = repeated_ids.id_key
-    where typed.is_well_formed
+    from suspect_parsed
 ),
 
 conflicting_ids as (
@@ -140,6 +213,10 @@ suspect_outcomes as (
         conflicting_ids.transaction_id is not null as is_conflicting
     from suspects
     left join conflicting_ids on suspects.transaction_id = conflicting_ids.transaction_id
+),
+
+typed as (
+    {{ retail_parsed_lines('data_lines') }}
 ),
 
 classified as (
@@ -176,7 +253,7 @@ reasons as (
     from classified
 ),
 
-final as (
+outcomes as (
     select
         -- where the line came from
         source_file,
@@ -207,8 +284,24 @@ final as (
         -- conflict, and its quarantine row needs the text as delivered
         raw_line,
         -- lineage of the load
-        {{ sql_text(invocation_id) }} as loaded_by_invocation_id
+        {{ sql_text(invocation_id) }} as loaded_by_invocation_id,
+        -- the classification an earlier build gave the line (null for a new line)
+        previous_row_status,
+        previous_rejection_reason,
+        previous_copy_number
     from reasons
+),
+
+final as (
+    -- every new line, and the earlier lines whose classification changes: an earlier line
+    -- that keeps its classification is left as it is (and does not count as touched)
+    select * exclude (previous_row_status, previous_rejection_reason, previous_copy_number)
+    from outcomes
+    where
+        previous_row_status is null
+        or row_status is distinct from previous_row_status
+        or rejection_reason is distinct from previous_rejection_reason
+        or copy_number is distinct from previous_copy_number
 )
 
 select * from final
