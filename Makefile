@@ -15,7 +15,7 @@ export RAW_DATA_DIR ?= data/raw
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help env build test lint format unit docs report sample bench clean
+.PHONY: help env build test check lint format unit docs show outage report sample bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -43,8 +43,19 @@ format: env ## apply ruff and SQLFluff fixes
 	$(BIN)/ruff check --fix .
 	$(BIN)/sqlfluff fix models tests analyses snapshots
 
-test: lint ## every check: lint, then pytest (which drives the real dbt on generated data)
-	$(BIN)/pytest
+test: lint ## every check: lint, then pytest in 2 processes (the real dbt on generated data)
+	$(BIN)/pytest -n 2
+
+check: lint unit ## the fast loop (a few minutes): lint, dbt unit tests, pytest without dbt builds
+	$(BIN)/pytest -n 2 -m "not dbt"
+
+# dbt unit tests need their models' parents to exist (for the column types): build those
+# parents from the sample into a scratch file, without data tests, then run the unit tests.
+UNIT_DB := target/unit/unit.duckdb
+unit: env ## dbt unit tests only, on a scratch warehouse (target/unit/)
+	DUCKDB_PATH=$(UNIT_DB) DBT_TARGET_PATH=target/unit $(BIN)/dbt build \
+	    --select "+test_type:unit" --exclude-resource-type test --exclude-resource-type unit_test
+	DUCKDB_PATH=$(UNIT_DB) DBT_TARGET_PATH=target/unit $(BIN)/dbt test --select "test_type:unit"
 
 report: env ## HTML report with charts (output/report.html, output/charts/) and the report CSV files
 	$(BIN)/analytics-report html --output-dir output
@@ -57,9 +68,20 @@ bench: env ## retail benchmark vs DuckDB SQL, pandas, Polars, Dask (BENCH_ARGS="
 	$(UV) sync --locked --group bench --python $(PYTHON)
 	$(BIN)/python benchmarks/retail/run.py $(BENCH_ARGS)
 
-docs: env ## generate and serve the dbt docs on http://localhost:8080
-	$(BIN)/dbt docs generate
-	$(BIN)/dbt docs serve --port 8080
+# Read-only commands use the `reader` target (the published file attached read-only), with
+# their own target folder: they work while analysts read and builds run, and never make the
+# other commands parse the project again.
+READER := DBT_TARGET=reader DBT_TARGET_PATH=target/reader
+docs: env ## generate and serve the dbt docs on http://localhost:8080 (read-only)
+	$(READER) $(BIN)/dbt docs generate
+	$(READER) $(BIN)/dbt docs serve --port 8080
+
+show: env ## run a query read-only: make show SQL="select * from marts.daily_sales"
+	$(READER) $(BIN)/dbt show --inline "$(SQL)" --limit $(or $(LIMIT),20)
+
+outage: env ## users affected by an outage: make outage START="2024-01-31 20:00" END="2024-01-31 22:00"
+	$(READER) $(BIN)/dbt run-operation streaming_users_affected_by_outage \
+	    --args '{outage_start: "$(START)", outage_end: "$(END)"}'
 
 clean: ## remove build output (keeps the environment)
 	rm -rf target logs output warehouse/*.duckdb warehouse/*.wal

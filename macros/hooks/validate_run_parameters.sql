@@ -1,5 +1,6 @@
 {#- on-run-start: refuse run-time parameters that could break out of the SQL they are spliced
-    into (RAW_DATA_DIR becomes part of read_csv('...') calls) before anything runs. -#}
+    into (RAW_DATA_DIR becomes part of read_csv('...') calls), and every var that is not a
+    value of its type, before anything runs. -#}
 {% macro validate_run_parameters() %}
     {%- set raw_dir = var('raw_data_dir') -%}
     {%- if not raw_dir or modules.re.search("['\"`;\\\\\x00-\x1f]", raw_dir) -%}
@@ -8,11 +9,10 @@
             ~ "backslashes, semicolons or control characters"
         ) }}
     {%- endif -%}
-    {%- set share = var('max_quarantined_share', 0.5) | string -%}
-    {%- if not modules.re.fullmatch('(0|1)?([.][0-9]+)?|1', share) -%}
-        {{ exceptions.raise_compiler_error(
-            "max_quarantined_share=" ~ share ~ " is not a number between 0 and 1"
-        ) }}
-    {%- endif -%}
+    {#- every var a build splices into SQL, checked as its type (checked_var) -#}
+    {%- do checked_var('max_quarantined_share', 'share', 0.5) -%}
+    {%- do checked_var('sales_outlier_iqr_k', 'positive_number', 1.5) -%}
+    {%- do checked_var('sales_outlier_min_lines', 'positive_integer', 4) -%}
+    {%- do retail_as_of_date() -%}
     {{ return('') }}
 {% endmacro %}

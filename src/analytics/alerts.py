@@ -36,6 +36,7 @@ def build_message(
     failed_copy: Path | None,
     sender: str,
     recipients: Sequence[str],
+    warnings: Sequence[str] = (),
 ) -> EmailMessage:
     message = EmailMessage()
     message["Subject"] = f"[analytics] build failed on {socket.gethostname()}: {summary}"[:200]
@@ -53,6 +54,10 @@ def build_message(
         lines.append("What failed:")
         lines.extend(f"  - {node}" for node in failed_nodes)
         lines.append("")
+    if warnings:
+        lines.append("Warnings of the same build (a source without files, unmapped values):")
+        lines.extend(f"  - {warning}" for warning in warnings)
+        lines.append("")
     lines.append("Where to look:")
     if log_path:
         lines.append(f"  - dbt's log: {log_path.resolve()}")
@@ -69,6 +74,7 @@ def send_failure_alert(
     log_path: Path | None,
     failed_copy: Path | None,
     env: Mapping[str, str] | None = None,
+    warnings: Sequence[str] = (),
 ) -> bool:
     """Send the alert if SMTP is configured; True when it was sent. Never raises."""
     env = os.environ if env is None else env
@@ -92,7 +98,9 @@ def send_failure_alert(
             "analytics-build: alert not sent: ANALYTICS_SMTP_PORT is not a number", file=sys.stderr
         )
         return False
-    message = build_message(summary, failed_nodes, log_path, failed_copy, sender, recipients)
+    message = build_message(
+        summary, failed_nodes, log_path, failed_copy, sender, recipients, warnings
+    )
     try:
         smtp_class = smtplib.SMTP_SSL if use_ssl else smtplib.SMTP
         with smtp_class(host, port, timeout=30) as smtp:

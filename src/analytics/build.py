@@ -3,15 +3,25 @@
 DuckDB allows one writer process or many readers, never both. So the build never writes the
 published warehouse in place:
 
-1. it takes a lock (one build at a time) and checks the run-time parameters;
+1. it checks the run-time parameters and that RAW_DATA_DIR holds at least one source folder,
+   and takes two locks: one build at a time per warehouse, and per dbt target folder;
 2. it copies the published file (when there is one) to `<warehouse dir>/.build/`, and runs
-   `dbt build` against the copy, so incremental models and the run history carry on;
-3. only when dbt succeeds does it replace the published file with the copy, in one atomic
-   rename. An analyst who holds the old file open keeps reading the previous complete version
-   (the old file stays alive until they close it); a new connection sees the new data;
+   `dbt build` against the copy, so incremental models and the run history carry on. Unit
+   tests are left out (they run in `make test`), and dbt keeps its own target folder per
+   warehouse (`target/build-<name>`), so partial parsing applies from one build to the next
+   and plain dbt commands in `target/` don't make it parse again;
+3. only when dbt succeeds, and no source that has rows in the published warehouse came
+   without files this time (a wrong RAW_DATA_DIR; ANALYTICS_ALLOW_MISSING_SOURCES allows it
+   on purpose), does it replace the published file with the copy, in one atomic rename. An
+   analyst who holds the old file open keeps reading the previous complete version (the old
+   file stays alive until they close it); a new connection sees the new data;
 4. when dbt fails, is killed or crashes, the published file is left exactly as it was; the
    failed copy is kept as `.build/last_failed.duckdb` for inspection, its run history is kept
-   for the next build to publish, and an alert e-mail goes out when SMTP is configured.
+   for the next build to publish, and an alert e-mail goes out when SMTP is configured. The
+   alert lists the failed nodes and the build's warnings.
+
+The published file is written in DuckDB's storage format v1.0.0 (`STORAGE_VERSION`), which
+every DuckDB 1.x client and the DuckDB CLI read, as well as DuckDB 2.0 itself.
 
 Plain `dbt build` (development) writes DUCKDB_PATH directly and does none of this.
 """
@@ -19,6 +29,7 @@ Plain `dbt build` (development) writes DUCKDB_PATH directly and does none of thi
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import re
@@ -37,6 +48,13 @@ from analytics.alerts import send_failure_alert
 
 DEFAULT_DATABASE = Path("warehouse/analytics.duckdb")
 DEFAULT_RAW_DATA_DIR = Path("data/raw")
+# The folders of RAW_DATA_DIR, one per source system; audit.row_accounting names each
+# streaming entity as streaming_<entity>.
+SOURCES = ("bank", "trades", "sales", "streaming", "retail")
+ALLOW_MISSING = "ANALYTICS_ALLOW_MISSING_SOURCES"
+# The oldest storage format that holds everything the warehouse uses; DuckDB 2.0 writes its
+# own newer format unless told otherwise, which DuckDB 1.x clients can't open.
+STORAGE_VERSION = "v1.0.0"
 # Characters that never belong in a path we splice into SQL or pass to the file system.
 _UNSAFE_PATH = re.compile(r"['\"`;\x00-\x1f\\]")
 
@@ -52,6 +70,8 @@ class BuildOutcome:
     failed_nodes: list[str] = field(default_factory=list)
     log_path: Path | None = None
     failed_copy: Path | None = None
+    summary: str = ""
+    warnings: list[str] = field(default_factory=list)
 
 
 def validate_path(name: str, value: str) -> Path:
@@ -92,6 +112,35 @@ def _copy_database(source: Path, target: Path) -> None:
             shutil.copyfile(wal, Path(str(target) + ".wal"))
 
 
+def storage_version(database: Path) -> str | None:
+    """The storage format of a DuckDB file, as DuckDB names it (`v1.0.0+`, `v2.0.0+`)."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        row = con.execute(
+            "select tags['storage_version'] from duckdb_databases()"
+            " where database_name = current_database()"
+        ).fetchone()
+    return row[0] if row else None
+
+
+def ensure_storage_version(database: Path) -> bool:
+    """Rewrite `database` in STORAGE_VERSION when it is in another format; True if it was.
+
+    A warehouse published before the format was pinned is in DuckDB 2.0's own format; it is
+    copied once, table by table, into a file of the pinned format (`COPY FROM DATABASE`).
+    """
+    if not database.exists() or storage_version(database) == f"{STORAGE_VERSION}+":
+        return False
+    converted = database.with_name(database.name + ".converting")
+    converted.unlink(missing_ok=True)
+    with duckdb.connect() as con:
+        con.execute(f"attach '{database}' as old_format (read_only)")
+        con.execute(f"attach '{converted}' as new_format (storage_version '{STORAGE_VERSION}')")
+        con.execute("copy from database old_format to new_format")
+    os.replace(converted, database)
+    Path(str(database) + ".wal").unlink(missing_ok=True)
+    return True
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -114,20 +163,79 @@ def _publish(build_copy: Path, published: Path) -> None:
     _fsync_dir(published.parent)
 
 
-def _failed_nodes(run_results: Path) -> list[str]:
+def _node_problems(run_results: Path) -> tuple[list[str], list[str]]:
+    """The failed nodes and the warnings of a dbt run, one line each, for people to read."""
     try:
         results = json.loads(run_results.read_text())["results"]
     except (OSError, ValueError, KeyError):
-        return []
-    failed = []
+        return [], []
+    failed, warnings = [], []
     for result in results:
-        if result.get("status") not in ("error", "fail", "runtime error"):
+        status = result.get("status")
+        if status not in ("error", "fail", "runtime error", "warn"):
             continue
         # unique ids read resource_type.project.name[.hash]
         kind, _, name = result["unique_id"].split(".")[:3]
         message = " ".join((result.get("message") or "").split())[:500]
-        failed.append(f"{kind} {name} ({result['status']}): {message}")
-    return failed
+        line = f"{kind} {name} ({status}): {message}"
+        (warnings if status == "warn" else failed).append(line)
+    return failed, warnings
+
+
+def _files_per_source(database: Path) -> dict[str, tuple[int, int]]:
+    """(files, rows read) per source system in a warehouse's audit.row_accounting."""
+    if not database.exists():
+        return {}
+    with duckdb.connect(str(database), read_only=True) as con:
+        found = con.execute(
+            "select count(*) from duckdb_tables()"
+            " where schema_name = 'audit' and table_name = 'row_accounting'"
+        ).fetchone()
+        if not found or not found[0]:
+            return {}
+        rows = con.execute(
+            "select split_part(source_name, '_', 1), count(*), coalesce(sum(rows_read), 0)"
+            " from audit.row_accounting group by 1"
+        ).fetchall()
+    return {source: (int(files), int(read)) for source, files, read in rows}
+
+
+def allowed_missing_sources(value: str) -> set[str]:
+    """ANALYTICS_ALLOW_MISSING_SOURCES: source names separated by commas, or `all`."""
+    names = {name.strip() for name in value.split(",") if name.strip()}
+    if "all" in names:
+        return set(SOURCES)
+    unknown = sorted(names - set(SOURCES))
+    if unknown:
+        raise BuildError(
+            f"{ALLOW_MISSING}={value!r} names no source system: {', '.join(unknown)} "
+            f"(the sources are {', '.join(SOURCES)}, or all)"
+        )
+    return names
+
+
+def check_raw_dir(raw_dir: Path, allowed: set[str]) -> None:
+    """Refuse a RAW_DATA_DIR that holds none of the source folders: a wrong folder, surely."""
+    if not raw_dir.is_dir():
+        raise BuildError(f"RAW_DATA_DIR={raw_dir} is not a folder")
+    if any((raw_dir / source).is_dir() for source in SOURCES) or allowed >= set(SOURCES):
+        return
+    raise BuildError(
+        f"RAW_DATA_DIR={raw_dir} holds none of the source folders ({', '.join(SOURCES)}): "
+        f"is it the right folder? Nothing was built. To build an empty warehouse on purpose, "
+        f"set {ALLOW_MISSING}=all"
+    )
+
+
+def vanished_sources(
+    before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]], allowed: set[str]
+) -> list[str]:
+    """Sources that had rows in the published warehouse and have no file in this build."""
+    return sorted(
+        source
+        for source, (_, rows) in before.items()
+        if rows > 0 and after.get(source, (0, 0))[0] == 0 and source not in allowed
+    )
 
 
 def _save_failed_history(failed_copy: Path, pending_dir: Path) -> None:
@@ -179,46 +287,95 @@ def _load_pending_history(build_copy: Path, pending_dir: Path) -> list[Path]:
     return merged
 
 
+def _default_dbt_args(dbt_args: Sequence[str]) -> list[str]:
+    """Production leaves dbt unit tests out unless resource types were chosen."""
+    chosen = any(arg.startswith(("--resource-type", "--exclude-resource-type")) for arg in dbt_args)
+    if (
+        chosen
+        or os.environ.get("DBT_RESOURCE_TYPES")
+        or os.environ.get("DBT_EXCLUDE_RESOURCE_TYPES")
+    ):
+        return list(dbt_args)
+    return [*dbt_args, "--exclude-resource-type", "unit_test"]
+
+
+def _default_target_path(published: Path) -> Path:
+    """dbt's target folder of one warehouse: its own partial parse and artefacts."""
+    name = re.sub(r"[^A-Za-z0-9_.-]", "_", published.stem) or "warehouse"
+    digest = hashlib.sha256(str(published.resolve()).encode()).hexdigest()[:8]
+    return Path("target") / f"build-{name}-{digest}"
+
+
 def run_build(dbt_args: Sequence[str], *, dbt: str | None = None) -> BuildOutcome:
     published = validate_path("DUCKDB_PATH", os.environ.get("DUCKDB_PATH", str(DEFAULT_DATABASE)))
     raw_dir = validate_path(
         "RAW_DATA_DIR", os.environ.get("RAW_DATA_DIR", str(DEFAULT_RAW_DATA_DIR))
     )
-    if not raw_dir.is_dir():
-        raise BuildError(f"RAW_DATA_DIR={raw_dir} is not a folder")
+    allowed = allowed_missing_sources(os.environ.get(ALLOW_MISSING, ""))
+    check_raw_dir(raw_dir, allowed)
     published.parent.mkdir(parents=True, exist_ok=True)
     work_dir = published.parent / ".build"
     build_copy = work_dir / published.name
     failed_copy = work_dir / "last_failed.duckdb"
     pending_dir = work_dir / "pending_history"
-    target_path = Path(os.environ.get("DBT_TARGET_PATH", "target"))
-    log_path = Path(os.environ.get("DBT_LOG_PATH", "logs")) / "dbt.log"
+    target_path = Path(os.environ.get("DBT_TARGET_PATH") or _default_target_path(published))
+    log_dir = Path(os.environ.get("DBT_LOG_PATH") or Path("logs") / target_path.name)
+    log_path = log_dir / "dbt.log"
     dbt = dbt or str(Path(sys.executable).with_name("dbt"))
+    dbt_args = _default_dbt_args(dbt_args)
 
-    with exclusive_lock(work_dir / "build.lock"):
+    with exclusive_lock(work_dir / "build.lock"), exclusive_lock(target_path / "build.lock"):
         started = time.monotonic()
         print(f"analytics-build: copying {published} to {build_copy}", flush=True)
         _copy_database(published, build_copy)
+        if ensure_storage_version(build_copy):
+            print(f"analytics-build: rewrote the copy in storage {STORAGE_VERSION}", flush=True)
         merged = _load_pending_history(build_copy, pending_dir)
-        env = {**os.environ, "DUCKDB_PATH": str(build_copy)}
-        (target_path / "run_results.json").unlink(missing_ok=True)
-        completed = subprocess.run([dbt, "build", *dbt_args], env=env, check=False)
-        if completed.returncode == 0 and build_copy.exists():
-            _publish(build_copy, published)
-            for path in merged:
-                path.unlink(missing_ok=True)
+        before = _files_per_source(published)
+        env = {
+            **os.environ,
+            "DUCKDB_PATH": str(build_copy),
+            "DBT_TARGET_PATH": str(target_path),
+            "DBT_LOG_PATH": str(log_dir),
+        }
+        if not (target_path / "partial_parse.msgpack").exists():
             print(
-                f"analytics-build: published {published} ({time.monotonic() - started:.1f} s)",
+                f"analytics-build: dbt parses the whole project first ({target_path} is new;"
+                " about 15 s, then partial parsing applies)",
                 flush=True,
             )
-            return BuildOutcome(0, True, log_path=log_path)
+        (target_path / "run_results.json").unlink(missing_ok=True)
+        completed = subprocess.run([dbt, "build", *dbt_args], env=env, check=False)
+        failed, warnings = _node_problems(target_path / "run_results.json")
+        summary = f"dbt build exited with {completed.returncode}"
+        if completed.returncode == 0 and build_copy.exists():
+            vanished = vanished_sources(before, _files_per_source(build_copy), allowed)
+            if not vanished:
+                _publish(build_copy, published)
+                for path in merged:
+                    path.unlink(missing_ok=True)
+                print(
+                    f"analytics-build: published {published} ({time.monotonic() - started:.1f} s)",
+                    flush=True,
+                )
+                if warnings:
+                    print(f"analytics-build: {len(warnings)} warning(s):", flush=True)
+                    for line in warnings:
+                        print(f"  - {line}", flush=True)
+                return BuildOutcome(0, True, log_path=log_path, warnings=warnings)
+            summary = (
+                f"no files for {', '.join(vanished)} in RAW_DATA_DIR={raw_dir}, which has rows"
+                " in the published warehouse: refusing to publish a warehouse without them. If"
+                f" the source was retired on purpose, build with {ALLOW_MISSING}="
+                f"{','.join(vanished)}"
+            )
+            failed = [f"source {source}: no files" for source in vanished]
 
-        failed = _failed_nodes(target_path / "run_results.json")
         if build_copy.exists():
             os.replace(build_copy, failed_copy)
             _save_failed_history(failed_copy, pending_dir)
         print(
-            f"analytics-build: the build failed (exit {completed.returncode}); "
+            f"analytics-build: the build failed ({summary}); "
             f"{published} was left as it was. The failed build is in {failed_copy}, "
             f"dbt's log in {log_path}.",
             file=sys.stderr,
@@ -230,6 +387,8 @@ def run_build(dbt_args: Sequence[str], *, dbt: str | None = None) -> BuildOutcom
             failed_nodes=failed,
             log_path=log_path,
             failed_copy=failed_copy,
+            summary=summary,
+            warnings=warnings,
         )
 
 
@@ -246,10 +405,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if not outcome.published:
         send_failure_alert(
-            summary=f"dbt build exited with {outcome.returncode}",
+            summary=outcome.summary,
             failed_nodes=outcome.failed_nodes,
             log_path=outcome.log_path,
             failed_copy=outcome.failed_copy,
+            warnings=outcome.warnings,
         )
     return outcome.returncode
 

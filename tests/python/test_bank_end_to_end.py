@@ -13,10 +13,14 @@ from pathlib import Path
 import pytest
 
 from analytics.generate.bank import HEADER, generate_bank
-from conftest import PROJECT_DIR, DbtResult
+from conftest import SAMPLE_RAW_DIR, DbtResult, SampleBuild, selector
 from reference.bank import compute_bank
 
+pytestmark = pytest.mark.dbt
+
 Build = Callable[..., DbtResult]
+# bank alone, with the row accounting: the other sources are empty in these builds
+BANK = selector("bank")
 
 
 def warehouse_mart(result: DbtResult) -> dict[tuple[str, str], tuple[Decimal, int, Decimal]]:
@@ -57,10 +61,9 @@ def assert_matches_reference(result: DbtResult, raw_dir: Path) -> None:
 # --- the shipped sample ------------------------------------------------------------------------
 
 
-def test_sample_data_builds_and_equals_the_reference(dbt_build: Build) -> None:
-    raw_dir = PROJECT_DIR / "data" / "raw"
-    result = dbt_build(raw_dir)
-    assert_built(result)
+def test_sample_data_builds_and_equals_the_reference(sample_build: SampleBuild) -> None:
+    raw_dir = SAMPLE_RAW_DIR
+    result = sample_build.result()
     assert_matches_reference(result, raw_dir)
     # the sample is committed, so its numbers are known
     assert warehouse_accounting(result) == {
@@ -99,7 +102,7 @@ def test_generated_files_equal_the_reference_and_the_generator_manifest(
     manifest = generate_bank(
         raw_dir, rows=20_000, seed=7, files=3, defect_rate=0.05, bom_crlf_files={1}
     )
-    result = dbt_build(raw_dir)
+    result = dbt_build(raw_dir, *BANK)
     assert_built(result)
     assert_matches_reference(result, raw_dir)
     assert warehouse_accounting(result) == manifest.expected_accounting()
@@ -128,10 +131,10 @@ def test_generated_files_equal_the_reference_and_the_generator_manifest(
 def test_a_second_build_changes_nothing(tmp_path: Path, dbt_build: Build) -> None:
     raw_dir = tmp_path / "raw"
     generate_bank(raw_dir, rows=3_000, seed=3, files=2, defect_rate=0.05)
-    first = dbt_build(raw_dir)
+    first = dbt_build(raw_dir, *BANK)
     assert_built(first)
     before = (warehouse_mart(first), warehouse_accounting(first), warehouse_reasons(first))
-    second = dbt_build(raw_dir)
+    second = dbt_build(raw_dir, *BANK)
     assert_built(second)
     assert (warehouse_mart(second), warehouse_accounting(second), warehouse_reasons(second)) == (
         before
@@ -141,7 +144,7 @@ def test_a_second_build_changes_nothing(tmp_path: Path, dbt_build: Build) -> Non
 def test_a_trailing_slash_in_raw_data_dir_changes_nothing(tmp_path: Path, dbt_build: Build) -> None:
     raw_dir = tmp_path / "raw"
     generate_bank(raw_dir, rows=500, seed=5, files=2, defect_rate=0.05)
-    result = dbt_build(Path(f"{raw_dir}/"))
+    result = dbt_build(f"{raw_dir}/", *BANK)  # a string: a Path would drop the slash
     assert_built(result)
     assert set(warehouse_accounting(result)) == {"bank/2016_08.csv", "bank/2016_09.csv"}
     assert_matches_reference(result, raw_dir)
@@ -174,24 +177,29 @@ def file_status(result: DbtResult, source_file: str) -> tuple[str, int]:
     return rows[0]
 
 
-@pytest.mark.parametrize(
-    ("name", "content", "status"),
-    [
-        ("empty.csv", b"", "empty"),
-        ("blank_lines_only.csv", b"\n   \n\t\n", "empty"),
-        ("header_only.csv", (HEADER + "\n").encode(), "header_only"),
-        ("header_only_bom_crlf.csv", b"\xef\xbb\xbf" + (HEADER + "\r\n").encode(), "header_only"),
-    ],
-)
+FILES_WITHOUT_ROWS = [
+    ("empty.csv", b"", "empty"),
+    ("blank_lines_only.csv", b"\n   \n\t\n", "empty"),
+    ("header_only.csv", (HEADER + "\n").encode(), "header_only"),
+    ("header_only_bom_crlf.csv", b"\xef\xbb\xbf" + (HEADER + "\r\n").encode(), "header_only"),
+]
+
+
 def test_files_without_rows_build_and_are_accounted_with_zero_rows(
-    good_raw_dir: Path, dbt_build: Build, name: str, content: bytes, status: str
+    good_raw_dir: Path, dbt_build: Build
 ) -> None:
+    """All four kinds in one build, beside an ordinary file: each is accounted on its own."""
     reference = compute_bank(good_raw_dir)
-    write(good_raw_dir / "bank" / name, content)
-    result = dbt_build(good_raw_dir)
+    for name, content, _ in FILES_WITHOUT_ROWS:
+        write(good_raw_dir / "bank" / name, content)
+    result = dbt_build(good_raw_dir, *BANK)
     assert_built(result)
-    assert file_status(result, f"bank/{name}") == (status, 0)
-    assert warehouse_accounting(result) == {**reference.accounting, f"bank/{name}": (0, 0, 0, 0)}
+    for name, _, status in FILES_WITHOUT_ROWS:
+        assert file_status(result, f"bank/{name}") == (status, 0), name
+    assert warehouse_accounting(result) == {
+        **reference.accounting,
+        **{f"bank/{name}": (0, 0, 0, 0) for name, _, _ in FILES_WITHOUT_ROWS},
+    }
     assert warehouse_mart(result) == reference.mart
 
 
@@ -215,7 +223,7 @@ def test_a_file_missing_a_required_column_stops_the_build_naming_it(
     good_raw_dir: Path, dbt_build: Build, content: str, missing: str
 ) -> None:
     write(good_raw_dir / "bank" / "2016_09.csv", content)
-    result = dbt_build(good_raw_dir)
+    result = dbt_build(good_raw_dir, *BANK)
     assert result.returncode != 0
     assert "bank file bank/2016_09.csv is unusable: missing required column(s)" in result.output
     assert missing in result.output
@@ -248,7 +256,7 @@ def test_extra_and_reordered_columns_are_read_by_header_name(
         + "\n".join(reorder(line) for line in lines[1:])
         + "\n",
     )
-    result = dbt_build(odd_dir)
+    result = dbt_build(odd_dir, *BANK)
     assert_built(result)
     # lines that were reordered: identical outcome; quoted ones keep the reference's outcome
     assert warehouse_mart(result) == compute_bank(odd_dir).mart
@@ -264,16 +272,17 @@ def test_extra_and_reordered_columns_are_read_by_header_name(
 def test_bom_and_crlf_give_the_same_warehouse_as_plain_lf(
     tmp_path: Path, good_raw_dir: Path, dbt_build: Build
 ) -> None:
-    plain = dbt_build(good_raw_dir)
+    plain = dbt_build(good_raw_dir, *BANK)
     assert_built(plain)
+    # read before the second build: both builds write the same warehouse file
+    expected = (warehouse_mart(plain), warehouse_accounting(plain), warehouse_reasons(plain))
+    assert expected[0] and expected[2]
     crlf_dir = tmp_path / "crlf"
     content = (good_raw_dir / "bank" / "2016_08.csv").read_bytes()
     write(crlf_dir / "bank" / "2016_08.csv", b"\xef\xbb\xbf" + content.replace(b"\n", b"\r\n"))
-    crlf = dbt_build(crlf_dir)
+    crlf = dbt_build(crlf_dir, *BANK)
     assert_built(crlf)
-    assert warehouse_mart(crlf) == warehouse_mart(plain)
-    assert warehouse_accounting(crlf) == warehouse_accounting(plain)
-    assert warehouse_reasons(crlf) == warehouse_reasons(plain)
+    assert (warehouse_mart(crlf), warehouse_accounting(crlf), warehouse_reasons(crlf)) == expected
 
 
 @pytest.mark.parametrize("with_empty_folder", [False, True])
@@ -284,7 +293,7 @@ def test_no_bank_files_builds_empty_bank_models_with_a_warning(
     raw_dir.mkdir()
     if with_empty_folder:
         (raw_dir / "bank").mkdir()
-    result = dbt_build(raw_dir)
+    result = dbt_build(raw_dir, *BANK)
     assert_built(result)
     assert warehouse_accounting(result) == {}
     assert result.query("select count(*) from marts.location_customer_avg") == [(0,)]
@@ -299,7 +308,7 @@ def test_a_file_that_is_not_utf8_stops_the_build_naming_it(
         good_raw_dir / "bank" / "2016_09.csv",
         (HEADER + "\n").encode() + "T9,C9,1/1/90,M,MÜNCHEN,1.00,2/8/16,1,5\n".encode("latin-1"),
     )
-    result = dbt_build(good_raw_dir)
+    result = dbt_build(good_raw_dir, *BANK)
     assert result.returncode != 0
     assert "bank/2016_09.csv is not UTF-8" in result.output
 
@@ -308,7 +317,7 @@ def test_a_copy_of_a_file_under_another_name_is_all_duplicates(
     good_raw_dir: Path, dbt_build: Build
 ) -> None:
     shutil.copy(good_raw_dir / "bank" / "2016_08.csv", good_raw_dir / "bank" / "2016_08_resent.csv")
-    result = dbt_build(good_raw_dir)
+    result = dbt_build(good_raw_dir, *BANK)
     assert_built(result)
     accounting = warehouse_accounting(result)
     read, accepted, duplicate, quarantined = accounting["bank/2016_08_resent.csv"]

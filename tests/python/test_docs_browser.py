@@ -17,7 +17,7 @@ import pytest
 from browser import chromium, free_port, keep_screenshot, off_machine, requested_urls
 from conftest import DBT, PROJECT_DIR, DocsSite, dbt_env
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.dbt, pytest.mark.browser, pytest.mark.server]
 
 SERVE_ARGS = ("--host", "127.0.0.1", "--no-browser")
 

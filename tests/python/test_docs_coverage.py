@@ -16,6 +16,8 @@ import pytest
 
 from conftest import DbtResult, DocsSite
 
+pytestmark = pytest.mark.dbt
+
 # A model's primary key is tested by unique + not_null on one column, or by a test of the
 # combination of columns of its grain.
 COMBINATION_TESTS = {"unique_combination_of_columns"}

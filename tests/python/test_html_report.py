@@ -20,7 +20,7 @@ from analytics.reports.html import CHART_NAMES, STREAMING_KPIS
 from browser import chromium, keep_screenshot, off_machine, requested_urls
 from conftest import DocsSite
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.dbt
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -50,6 +50,7 @@ def sample_warehouse(docs_site: DocsSite) -> Path:
     return docs_site.database
 
 
+@pytest.mark.browser
 def test_report_of_the_sample_has_the_source_and_pipeline_charts_and_no_data_notes(
     sample_warehouse: Path, tmp_path: Path
 ) -> None:

@@ -5,8 +5,12 @@ every build is in the run history, and a failure sends one e-mail to a real SMTP
 
 from __future__ import annotations
 
+import email
+import email.policy
 import hashlib
+import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -16,28 +20,45 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 from aiosmtpd.controller import Controller
 
+from analytics.build import STORAGE_VERSION, _default_target_path, storage_version
 from analytics.generate.bank import generate_bank
-from conftest import PROJECT_DIR, dbt_env, read_only
+from conftest import (
+    DBT,
+    PROJECT_DIR,
+    SAMPLE_RAW_DIR,
+    SampleBuild,
+    dbt_env,
+    read_only,
+    selector,
+    stable_env,
+)
+
+pytestmark = [pytest.mark.dbt, pytest.mark.server]
 
 BUILD = str(Path(sys.executable).with_name("analytics-build"))
+# the bank data of these builds: bank alone, with the row accounting (the others are empty)
+BANK = selector("bank")
 
 
 def build(
     raw_dir: Path, database: Path, *dbt_args: str, extra_env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    env = {**dbt_env(raw_dir, database, database.parent), **(extra_env or {})}
-    return subprocess.run(
-        [BUILD, *dbt_args],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
+    """analytics-build (what `make build` runs) of raw_dir into database, on the worker's
+    stable paths (conftest.stable_env), so that dbt's parse carries over between builds."""
+    with stable_env(raw_dir, database, database.parent, *dbt_args, kind="analytics-build") as env:
+        return subprocess.run(
+            [BUILD, *dbt_args],
+            cwd=PROJECT_DIR,
+            env={**env, **(extra_env or {})},
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
 
 
 def checksum(path: Path) -> str:
@@ -79,7 +100,7 @@ def test_an_open_reader_keeps_its_version_and_the_build_succeeds(
 ) -> None:
     first, second = two_deliveries
     database = tmp_path / "warehouse.duckdb"
-    assert build(first, database).returncode == 0
+    assert build(first, database, *BANK).returncode == 0
     version_1 = mart_total(database)
 
     reader = subprocess.Popen(
@@ -92,7 +113,7 @@ def test_an_open_reader_keeps_its_version_and_the_build_succeeds(
     assert reader.stdout.readline().split() == ["before", *map(str, version_1)]
 
     # the build runs while the reader holds the published file open
-    result = build(second, database)
+    result = build(second, database, *BANK)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
     reader.stdin.write("go\n")
@@ -115,7 +136,7 @@ def test_a_killed_build_leaves_the_published_file_as_it_was(
 ) -> None:
     first, _ = two_deliveries
     database = tmp_path / "warehouse.duckdb"
-    assert build(first, database).returncode == 0
+    assert build(first, database, *BANK).returncode == 0
     before = checksum(database)
     version_1 = mart_total(database)
 
@@ -123,7 +144,7 @@ def test_a_killed_build_leaves_the_published_file_as_it_was(
     generate_bank(big, rows=2_000_000, seed=3, files=2)
     env = dbt_env(big, database, tmp_path)
     process = subprocess.Popen(
-        [BUILD],
+        [BUILD, *BANK],
         cwd=PROJECT_DIR,
         env=env,
         start_new_session=True,
@@ -149,7 +170,7 @@ def test_a_killed_build_leaves_the_published_file_as_it_was(
     assert mart_total(database) == version_1
 
     # the next build is not blocked by the killed one, and publishes
-    second = build(first, database)
+    second = build(first, database, *BANK)
     assert second.returncode == 0, second.stderr[-3000:]
     assert mart_total(database) == version_1
 
@@ -161,6 +182,24 @@ class _Inbox:
     async def handle_DATA(self, server, session, envelope):
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         return "250 OK"
+
+
+def mail_text(content: bytes) -> str:
+    """The decoded body of a received message (long lines come quoted-printable)."""
+    message = email.message_from_bytes(content, policy=email.policy.default)
+    body = message.get_body()
+    assert body is not None
+    return f"Subject: {message['Subject']}\n" + body.get_content()
+
+
+def alert_env(port: int) -> dict[str, str]:
+    """Alerts on, to the test's SMTP server."""
+    return {
+        "ANALYTICS_SMTP_HOST": "127.0.0.1",
+        "ANALYTICS_SMTP_PORT": str(port),
+        "ANALYTICS_ALERT_FROM": "warehouse@example.com",
+        "ANALYTICS_ALERT_TO": "data-team@example.com, oncall@example.com",
+    }
 
 
 @pytest.fixture
@@ -181,20 +220,17 @@ def test_a_failing_test_keeps_the_published_file_and_sends_one_email(
     tmp_path: Path, two_deliveries: tuple[Path, Path], smtp_server: tuple[_Inbox, int]
 ) -> None:
     inbox, port = smtp_server
-    alerts = {
-        "ANALYTICS_SMTP_HOST": "127.0.0.1",
-        "ANALYTICS_SMTP_PORT": str(port),
-        "ANALYTICS_ALERT_FROM": "warehouse@example.com",
-        "ANALYTICS_ALERT_TO": "data-team@example.com, oncall@example.com",
-    }
+    alerts = alert_env(port)
     first, second = two_deliveries
     database = tmp_path / "warehouse.duckdb"
-    assert build(first, database, extra_env=alerts).returncode == 0
+    assert build(first, database, *BANK, extra_env=alerts).returncode == 0
     assert inbox.messages == []  # no alert for a good build
     before = checksum(database)
 
     # an error-severity data test fails: no file may have more than 0.1% of its rows rejected
-    failed = build(second, database, "--vars", "{max_quarantined_share: 0.001}", extra_env=alerts)
+    failed = build(
+        second, database, *BANK, "--vars", "{max_quarantined_share: 0.001}", extra_env=alerts
+    )
     assert failed.returncode != 0
     assert checksum(database) == before
     assert len(inbox.messages) == 1, failed.stderr[-2000:]
@@ -207,7 +243,7 @@ def test_a_failing_test_keeps_the_published_file_and_sends_one_email(
     assert "last_failed.duckdb" in text
 
     # the failed run reaches the published run history with the next good build
-    assert build(second, database, extra_env=alerts).returncode == 0
+    assert build(second, database, *BANK, extra_env=alerts).returncode == 0
     with read_only(database) as con:
         statuses = [
             r[0]
@@ -224,8 +260,8 @@ def test_every_build_is_in_the_run_history_with_node_timings(
 ) -> None:
     first, _ = two_deliveries
     database = tmp_path / "warehouse.duckdb"
-    assert build(first, database).returncode == 0
-    assert build(first, database, "--full-refresh").returncode == 0
+    assert build(first, database, *BANK).returncode == 0
+    assert build(first, database, *BANK, "--full-refresh").returncode == 0
     with read_only(database) as con:
         runs = con.execute(
             "select command, status, nodes_failed, elapsed_seconds > 0"
@@ -262,3 +298,242 @@ def test_unsafe_or_missing_paths_are_refused_before_anything_runs(
     assert result.returncode == 2
     assert message in result.stderr
     assert not (tmp_path / "warehouse.duckdb").exists()
+
+
+# --- the guard: a wrong input folder never publishes an emptied warehouse ---------------------
+
+
+def source_rows(database: Path) -> dict[str, int]:
+    with read_only(database) as con:
+        return dict(
+            con.execute(
+                "select source_name, sum(rows_read)::int from audit.row_accounting"
+                " group by 1 having sum(rows_read) > 0"
+            ).fetchall()
+        )
+
+
+def test_a_folder_one_level_off_is_refused_before_anything_runs_and_alerts(
+    tmp_path: Path, smtp_server: tuple[_Inbox, int]
+) -> None:
+    inbox, port = smtp_server
+    raw = tmp_path / "raw"
+    generate_bank(raw, rows=500, seed=4, files=1)
+    database = tmp_path / "warehouse.duckdb"
+    assert build(raw, database, *BANK).returncode == 0
+    before = checksum(database)
+
+    # the operator's typo: a real folder, one level off (it holds bank's files, no source folder)
+    wrong = build(raw / "bank", database, *BANK, extra_env=alert_env(port))
+    assert wrong.returncode == 2
+    assert "holds none of the source folders (bank, trades, sales, streaming," in wrong.stderr
+    assert "Nothing was built" in wrong.stderr
+    assert checksum(database) == before
+    assert len(inbox.messages) == 1
+    assert "holds none of the source folders" in inbox.messages[0][2].decode()
+
+
+def test_a_source_that_vanished_is_not_published_unless_allowed(
+    tmp_path: Path, smtp_server: tuple[_Inbox, int]
+) -> None:
+    inbox, port = smtp_server
+    raw = tmp_path / "raw"
+    generate_bank(raw, rows=500, seed=4, files=1)
+    database = tmp_path / "warehouse.duckdb"
+    assert build(raw, database, *BANK).returncode == 0
+    before = checksum(database)
+    assert source_rows(database) == {"bank": 500}
+
+    # the bank files went missing (another source's folder is there): dbt builds with a
+    # warning, but nothing is published
+    shutil.rmtree(raw / "bank")
+    (raw / "trades").mkdir()
+    refused = build(raw, database, *BANK, extra_env=alert_env(port))
+    assert refused.returncode != 0
+    assert "no files for bank in RAW_DATA_DIR=" in refused.stderr
+    assert "ANALYTICS_ALLOW_MISSING_SOURCES=bank" in refused.stderr
+    assert checksum(database) == before
+    assert len(inbox.messages) == 1
+    text = mail_text(inbox.messages[0][2])
+    assert "source bank: no files" in text
+    # the warning an operator must not miss is in the alert too
+    assert "at_least_one_stg_bank__transaction_files_source_file (warn)" in text, text
+
+    # a source retired on purpose
+    allowed = build(raw, database, *BANK, extra_env={"ANALYTICS_ALLOW_MISSING_SOURCES": "bank"})
+    assert allowed.returncode == 0, allowed.stderr[-3000:]
+    assert source_rows(database) == {}
+    assert "warning(s):" in allowed.stdout
+    # and an unknown name in the switch is an error, not a silent no-op
+    unknown = build(raw, database, *BANK, extra_env={"ANALYTICS_ALLOW_MISSING_SOURCES": "bnak"})
+    assert unknown.returncode == 2
+    assert "names no source system: bnak" in unknown.stderr
+
+
+def test_production_builds_leave_unit_tests_out_and_parse_once(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    generate_bank(raw, rows=300, seed=6, files=1)
+    database = tmp_path / "warehouse.duckdb"
+
+    def build_here() -> subprocess.CompletedProcess[str]:
+        # on this test's own paths, with a new target folder (no saved parse carried in)
+        return subprocess.run(
+            [BUILD, *BANK],
+            cwd=PROJECT_DIR,
+            env=dbt_env(raw, database, tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+
+    first = build_here()
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert "dbt parses the whole project first" in first.stdout
+    results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
+    kinds = {r["unique_id"].split(".")[0] for r in results}
+    assert "unit_test" not in kinds and {"model", "test"} <= kinds
+    second = build_here()
+    assert second.returncode == 0, second.stderr[-3000:]
+    # the build copy's path and the target folder stay the same: dbt parses only what changed
+    assert "dbt parses the whole project first" not in second.stdout
+    assert "Unable to do partial parsing" not in second.stdout
+
+
+def test_each_warehouse_gets_its_own_dbt_target_folder() -> None:
+    one = _default_target_path(Path("warehouse/analytics.duckdb"))
+    other = _default_target_path(Path("/data/analytics.duckdb"))
+    assert one != other and one.parent == other.parent == Path("target")
+    assert one.name.startswith("build-analytics-")
+    # so two builds from one checkout never share dbt's artefacts, and plain dbt keeps target/
+    assert one != Path("target")
+
+
+def test_the_published_file_opens_in_the_duckdb_cli_of_pypi(tmp_path: Path) -> None:
+    """The CLI users install (`duckdb-cli` 1.5.6) and every DuckDB 1.x client read it."""
+    raw = tmp_path / "raw"
+    generate_bank(raw, rows=300, seed=6, files=1)
+    database = tmp_path / "warehouse.duckdb"
+    assert build(raw, database, *BANK).returncode == 0
+    assert storage_version(database) == f"{STORAGE_VERSION}+"
+    cli = Path(sys.executable).with_name("duckdb")
+    version = subprocess.run([cli, "--version"], capture_output=True, text=True, check=True)
+    assert version.stdout.startswith("v1.5.6")
+    opened = subprocess.run(
+        [
+            cli,
+            "-readonly",
+            "-csv",
+            str(database),
+            "-c",
+            "select count(*) from marts.location_customer_avg",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert opened.returncode == 0, opened.stderr
+    assert opened.stdout.split() == ["count_star()", str(mart_total(database)[0])]
+
+
+def test_a_warehouse_in_duckdb_2_format_is_converted_once(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    generate_bank(raw, rows=300, seed=6, files=1)
+    database = tmp_path / "warehouse.duckdb"
+    assert build(raw, database, *BANK).returncode == 0
+    want = mart_total(database)
+    # what a build before the pin published: the same warehouse in DuckDB 2.0's own format
+    newer = tmp_path / "newer.duckdb"
+    with duckdb.connect() as con:
+        con.execute(f"attach '{database}' as old (read_only)")
+        con.execute(f"attach '{newer}' as new (storage_version 'v2.0.0')")
+        con.execute("copy from database old to new")
+    shutil.move(newer, database)
+    assert storage_version(database) == "v2.0.0+"
+    converted = build(raw, database, *BANK)
+    assert converted.returncode == 0, converted.stderr[-3000:]
+    assert "rewrote the copy in storage v1.0.0" in converted.stdout
+    assert storage_version(database) == f"{STORAGE_VERSION}+"
+    assert mart_total(database) == want
+
+
+READ_ONLY_COMMANDS = [
+    ("docs", "generate"),
+    ("show", "--inline", "select count(*) as n from {{ ref('location_customer_avg') }}"),
+    (
+        "run-operation",
+        "streaming_users_affected_by_outage",
+        "--args",
+        '{outage_start: "2024-01-01", outage_end: "2024-12-31"}',
+    ),
+    (
+        "compile",
+        "--select",
+        "users_affected_by_outage",
+        "--vars",
+        '{outage_start: "2024-01-01", outage_end: "2024-12-31"}',
+    ),
+]
+
+
+def test_read_only_commands_work_beside_a_reader_and_a_running_build(
+    sample_build: SampleBuild, tmp_path: Path
+) -> None:
+    """The `reader` target (make docs, make show, make outage, analyses) attaches the published
+    file read-only: it runs while an analyst holds the file and while a build is publishing."""
+    database = sample_build.copy_to(tmp_path / "published")
+    expected = sample_build.query("select count(*) from marts.location_customer_avg")[0][0]
+    users = sample_build.query(
+        "select count(distinct user_id) from staging.stg_streaming__streams"
+        " where start_at <= timestamp '2024-12-31' and end_at >= timestamp '2024-01-01'"
+    )[0][0]
+    analyst = subprocess.Popen(
+        [sys.executable, "-c", READER, str(database)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert analyst.stdout is not None and analyst.stdin is not None
+    assert analyst.stdout.readline().startswith("before")
+    # a production build of the same warehouse runs meanwhile (it writes and swaps a copy)
+    with stable_env(SAMPLE_RAW_DIR, database, tmp_path / "build", kind="analytics-build") as env:
+        running = subprocess.Popen(
+            [BUILD, *BANK],
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        reader_env = {
+            **dbt_env(SAMPLE_RAW_DIR, database, tmp_path / "reader"),
+            "DBT_TARGET": "reader",
+        }
+        outputs = []
+        for command in READ_ONLY_COMMANDS:
+            done = subprocess.run(
+                [str(DBT), "--no-use-colors", *command],
+                cwd=PROJECT_DIR,
+                env=reader_env,
+                capture_output=True,
+                text=True,
+                timeout=600,
+                check=False,
+            )
+            assert done.returncode == 0, (command, done.stdout[-3000:], done.stderr[-2000:])
+            outputs.append(done.stdout)
+        _, stderr = running.communicate(timeout=600)
+    assert running.returncode == 0, stderr[-3000:]
+    analyst.stdin.write("go\n")
+    analyst.stdin.flush()
+    assert analyst.stdout.readline().startswith("after")
+    assert analyst.wait(timeout=60) == 0
+
+    catalog = json.loads((tmp_path / "reader" / "target" / "catalog.json").read_text())
+    assert "model.analytics.location_customer_avg" in catalog["nodes"]
+    assert f"| {expected} |" in outputs[1]
+    assert f"(a stream running at some moment of it): {users}" in outputs[2]
+    compiled = tmp_path / "reader" / "target" / "compiled" / "analytics" / "analyses"
+    sql = (compiled / "streaming" / "users_affected_by_outage.sql").read_text()
+    with read_only(database) as con:
+        assert con.execute(sql).fetchall() == [(users,)]

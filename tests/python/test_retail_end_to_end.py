@@ -11,11 +11,19 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from analytics.generate.retail import HEADER, generate_retail
-from conftest import PROJECT_DIR, DbtResult, run_dbt
+from conftest import PROJECT_DIR, SAMPLE_RAW_DIR, DbtResult, SampleBuild, run_dbt, selector
 from reference.retail import RetailExpected, compute_retail
 
+pytestmark = pytest.mark.dbt
+
 Build = Callable[..., DbtResult]
+
+
+# retail alone, with the row accounting: the other sources are empty in these builds
+RETAIL = selector("retail")
 
 
 def assert_built(result: DbtResult) -> None:
@@ -103,11 +111,9 @@ def assert_same(got: RetailExpected, expected: RetailExpected) -> None:
 # --- the shipped sample ------------------------------------------------------------------------
 
 
-def test_sample_builds_and_equals_the_reference(dbt_build: Build, tmp_path: Path) -> None:
-    raw = tmp_path / "raw"
-    shutil.copytree(PROJECT_DIR / "data" / "raw" / "retail", raw / "retail")
-    result = dbt_build(raw)
-    assert_built(result)
+def test_sample_builds_and_equals_the_reference(sample_build: SampleBuild) -> None:
+    raw = SAMPLE_RAW_DIR
+    result = sample_build.result()
     expected = compute_retail(raw)
     assert_same(warehouse(result), expected)
     # the sample is committed, so its numbers are known
@@ -157,7 +163,7 @@ def test_incremental_loads_equal_a_full_refresh(tmp_path: Path) -> None:
 
     # day 1: the first four files
     _copy(generated, raw, names[:4])
-    first = run_dbt(raw, incremental_db, "build", work_dir=incremental_db.parent)
+    first = run_dbt(raw, incremental_db, "build", *RETAIL, work_dir=incremental_db.parent)
     assert_built(first)
     first_invocations = first.query(
         "select distinct loaded_by_invocation_id from staging.stg_retail__transaction_files"
@@ -170,7 +176,7 @@ def test_incremental_loads_equal_a_full_refresh(tmp_path: Path) -> None:
 
     # day 2: one more file
     _copy(generated, raw, names[4:5])
-    second = run_dbt(raw, incremental_db, "build", work_dir=incremental_db.parent)
+    second = run_dbt(raw, incremental_db, "build", *RETAIL, work_dir=incremental_db.parent)
     assert_built(second)
 
     # day 3: the last file, and a late file that contradicts one accepted row of day 1 and
@@ -182,7 +188,7 @@ def test_incremental_loads_equal_a_full_refresh(tmp_path: Path) -> None:
     (raw / "retail" / "2024-12-31_late.csv").write_text(
         f"{HEADER}\n{','.join(fields)}\n{copied_line}\n", encoding="utf-8"
     )
-    third = run_dbt(raw, incremental_db, "build", work_dir=incremental_db.parent)
+    third = run_dbt(raw, incremental_db, "build", *RETAIL, work_dir=incremental_db.parent)
     assert_built(third)
 
     # the old files were not read again: their inventory rows are those of the first build
@@ -213,7 +219,7 @@ def test_incremental_loads_equal_a_full_refresh(tmp_path: Path) -> None:
     # a full build of the same files, from scratch, gives the same tables
     full_db = tmp_path / "full" / "warehouse.duckdb"
     full_db.parent.mkdir()
-    full = run_dbt(raw, full_db, "build", work_dir=full_db.parent)
+    full = run_dbt(raw, full_db, "build", *RETAIL, work_dir=full_db.parent)
     assert_built(full)
     expected = compute_retail(raw)
     assert_same(warehouse(full), expected)
@@ -239,7 +245,7 @@ def test_a_file_missing_a_column_stops_the_build_naming_it(
         encoding="utf-8",
     )
     (raw / "retail" / "2024-12-31.csv").write_text("", encoding="utf-8")
-    result = dbt_build(raw)
+    result = dbt_build(raw, *RETAIL)
     assert result.returncode != 0
     assert (
         "retail file retail/2024-12-30.csv is unusable: missing required column(s) unit_price"
@@ -257,7 +263,7 @@ def test_empty_and_header_only_files_are_accounted(dbt_build: Build, tmp_path: P
         'R2,2024-12-30T11:00:00,C2,P1,"toys",north,1,1.50\r\n',
         encoding="utf-8",
     )
-    result = dbt_build(raw)
+    result = dbt_build(raw, *RETAIL)
     assert_built(result)
     assert result.query(
         "select source_file, file_status, rows_read from staging.stg_retail__transaction_files"
@@ -279,7 +285,9 @@ def test_the_as_of_date_quarantines_later_transactions(dbt_build: Build, tmp_pat
     raw = tmp_path / "raw"
     shutil.copytree(PROJECT_DIR / "data" / "raw" / "retail", raw / "retail")
     # the whole last day becomes "future": allow more than half of a file quarantined
-    result = dbt_build(raw, "--vars", f"{{retail_as_of_date: '{as_of}', max_quarantined_share: 1}}")
+    result = dbt_build(
+        raw, *RETAIL, "--vars", f"{{retail_as_of_date: '{as_of}', max_quarantined_share: 1}}"
+    )
     assert_built(result)
     expected = compute_retail(raw, as_of=dt.date.fromisoformat(as_of))
     assert result.query(

@@ -20,9 +20,9 @@ from typing import Any
 import duckdb
 import pytest
 
-from conftest import PROJECT_DIR, DbtResult, read_only, run_dbt
+from conftest import SAMPLE_RAW_DIR, DbtResult, SampleBuild, read_only, run_dbt
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.dbt
 
 # analysis -> the mart column it answers, for one month
 MONTH_ANALYSES = {
@@ -53,15 +53,10 @@ class Warehouse:
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+def warehouse(sample_build: SampleBuild, tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    """A copy of the session's sample build: dbt compiles and runs operations against it."""
     work = tmp_path_factory.mktemp("streaming_analyses")
-    built = Warehouse(work, work / "warehouse.duckdb", PROJECT_DIR / "data" / "raw")
-    # cautious: leave out the tests that also read streaming models the mart does not need
-    result = built.dbt(
-        "build", "--select", "+streaming_monthly_kpis", "--indirect-selection", "cautious"
-    )
-    assert result.returncode == 0, result.output[-4000:]
-    return built
+    return Warehouse(work, sample_build.copy_to(work), SAMPLE_RAW_DIR)
 
 
 def vars_arg(values: dict[str, str]) -> str:

@@ -17,15 +17,18 @@ from typing import Any
 
 import pytest
 
-from conftest import DbtResult, read_only, run_dbt
+from conftest import SAMPLE_RAW_DIR, DbtResult, SampleBuild, read_only, run_dbt
 from reference.streaming import load
 from test_streaming_end_to_end import (
     ID_COLUMNS,
     SEED_CSV,
     assert_built,
     differences,
+    file_bytes,
     generate_sample,
 )
+
+pytestmark = pytest.mark.dbt
 
 SELECTOR = ("--selector", "streaming")
 #: What a build yields that must not depend on how the batches were delivered.
@@ -109,18 +112,14 @@ def is_deletion(flag: str | None) -> bool:
 
 
 @pytest.fixture(scope="module")
-def replay(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def replay(sample_build: SampleBuild, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     work = tmp_path_factory.mktemp("streaming_replay")
     sample = work / "sample"
     manifest = generate_sample(sample)
     batches = sample / "streaming"
-
-    # one full build over every batch
-    full_db = work / "full" / "warehouse.duckdb"
-    full_db.parent.mkdir()
-    assert_built(
-        run_dbt(sample, full_db, "build", *SELECTOR, "--full-refresh", work_dir=full_db.parent)
-    )
+    # the generator wrote the committed batches, so the session's sample build is the one full
+    # build over every batch
+    assert file_bytes(batches) == file_bytes(SAMPLE_RAW_DIR / "streaming")
 
     # the same batches delivered one at a time, one build each
     raw = work / "raw"
@@ -144,7 +143,7 @@ def replay(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return {
         "manifest": manifest,
         "raw": raw,
-        "full": capture(full_db),
+        "full": capture(sample_build.database),
         "replay_db": replay_db,
         "steps": steps,
     }

@@ -13,7 +13,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from conftest import DbtResult, run_dbt
+
+pytestmark = pytest.mark.dbt
 
 ENTITIES = ("authors", "books", "reviews", "users", "movies", "streams")
 KEYS = {

@@ -16,10 +16,14 @@ import pytest
 from analytics.generate.trades import HEADER, generate_trades
 from analytics.reports import cli as report_cli
 from analytics.reports.trades import plain
-from conftest import PROJECT_DIR, DbtResult
+from conftest import SAMPLE_RAW_DIR, DbtResult, SampleBuild, selector
 from reference.trades import TradesExpected, compute_trades
 
+pytestmark = pytest.mark.dbt
+
 Build = Callable[..., DbtResult]
+# trades alone, with the row accounting: the other sources are empty in these builds
+TRADES = selector("trades")
 
 
 def warehouse_weekly(result: DbtResult) -> dict[tuple[date, str, int, str], tuple]:
@@ -81,10 +85,11 @@ def read_report(path: Path) -> list[list[str]]:
 # --- the shipped sample ------------------------------------------------------------------------
 
 
-def test_sample_data_builds_and_equals_the_reference(dbt_build: Build, tmp_path: Path) -> None:
-    raw_dir = PROJECT_DIR / "data" / "raw"
-    result = dbt_build(raw_dir)
-    assert_built(result)
+def test_sample_data_builds_and_equals_the_reference(
+    sample_build: SampleBuild, dbt_build: Build, tmp_path: Path
+) -> None:
+    raw_dir = SAMPLE_RAW_DIR
+    result = sample_build.result()
     assert_matches_reference(result, compute_trades(raw_dir))
     # the sample is committed, so its numbers are known
     assert warehouse_accounting(result) == {
@@ -137,7 +142,8 @@ def test_sample_data_builds_and_equals_the_reference(dbt_build: Build, tmp_path:
 
     # building again over the same warehouse (what a second `make build` does) gives the same
     # marts: the bank mart's indexes no longer race with the trades marts' rebuild
-    again = dbt_build(raw_dir)
+    sample_build.copy_to(tmp_path)  # dbt_build writes tmp_path/warehouse.duckdb
+    again = dbt_build(raw_dir)  # every source, as `make build` does
     assert_built(again)
     assert warehouse_weekly(again) == warehouse_weekly(result)
     assert warehouse_quality(again) == warehouse_quality(result)
@@ -160,7 +166,7 @@ def test_generated_files_equal_the_reference_and_the_generator_manifest(
     (raw_dir / "trades" / "empty.csv").write_bytes(b"")
     (raw_dir / "trades" / "header_only.csv").write_bytes(("\ufeff" + HEADER + "\r\n").encode())
 
-    result = dbt_build(raw_dir)
+    result = dbt_build(raw_dir, *TRADES)
     assert_built(result)
     expected = compute_trades(raw_dir)
     assert_matches_reference(result, expected)
@@ -231,7 +237,7 @@ def test_a_hand_written_file_gives_exact_weeks_and_pnl(tmp_path: Path, dbt_build
     raw_dir = tmp_path / "raw"
     (raw_dir / "trades").mkdir(parents=True)
     (raw_dir / "trades" / "edges.csv").write_text(HAND_WRITTEN, encoding="utf-8")
-    result = dbt_build(raw_dir)
+    result = dbt_build(raw_dir, *TRADES)
     assert_built(result)
     assert warehouse_weekly(result) == {
         (date(2024, 3, 4), "bronze", 1, "AAPL"): (Decimal(3), Decimal(10), 2),
@@ -259,7 +265,7 @@ def test_a_file_missing_a_required_column_stops_the_build_naming_it(
     raw_dir = tmp_path / "raw"
     generate_trades(raw_dir, users=5, weeks=1, seed=1)
     (raw_dir / "trades" / "bad.csv").write_text(content, encoding="utf-8")
-    result = dbt_build(raw_dir)
+    result = dbt_build(raw_dir, *TRADES)
     assert result.returncode != 0
     assert "trades file trades/bad.csv is unusable: missing required column(s)" in result.output
     assert missing in result.output
@@ -273,7 +279,7 @@ def test_no_trades_files_builds_empty_trades_models_with_a_warning(
 ) -> None:
     raw_dir = tmp_path / "raw"
     (raw_dir / "trades").mkdir(parents=True)
-    result = dbt_build(raw_dir)
+    result = dbt_build(raw_dir, *TRADES)
     assert_built(result)
     assert warehouse_accounting(result) == {}
     assert result.query("select count(*) from marts.weekly_trades") == [(0,)]

@@ -10,11 +10,8 @@
     are quarantined. The raw text is kept only for quarantined rows. -#}
 {{ config(materialized='table') }}
 
-{%- set k = var('sales_outlier_iqr_k', 1.5) | float %}
-{%- if k < 0 %}
-    {{ exceptions.raise_compiler_error('var sales_outlier_iqr_k must be >= 0, got ' ~ k) }}
-{%- endif %}
-{%- set min_lines = var('sales_outlier_min_lines', 4) | int %}
+{%- set k = checked_var('sales_outlier_iqr_k', 'positive_number', 1.5) %}
+{%- set min_lines = checked_var('sales_outlier_min_lines', 'positive_integer', 4) %}
 
 with
 
