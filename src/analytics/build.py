@@ -6,8 +6,10 @@ published warehouse in place:
 1. it checks the run-time parameters and that RAW_DATA_DIR holds at least one source folder,
    and takes two locks: one build at a time per warehouse, and per dbt target folder;
 2. it copies the published file (when there is one) to `<warehouse dir>/.build/`, and runs
-   `dbt build` against the copy, so incremental models and the run history carry on. Unit
-   tests are left out (they run in `make test`), and dbt keeps its own target folder per
+   `dbt build` against the copy, so incremental models and the run history carry on. With
+   no selection given it builds the `production` selector (every model, seed and snapshot,
+   and the data tests that guard what analysts read); unit tests are left out (they run in
+   `make test` with every data test); and dbt keeps its own target folder per
    warehouse (`target/build-<name>`), so partial parsing applies from one build to the next
    and plain dbt commands in `target/` don't make it parse again;
 3. only when dbt succeeds, and no source that has rows in the published warehouse came
@@ -287,16 +289,22 @@ def _load_pending_history(build_copy: Path, pending_dir: Path) -> list[Path]:
     return merged
 
 
+SELECTION_ARGS = ("-s", "--select", "--selector", "--exclude", "--models", "-m")
+
+
 def _default_dbt_args(dbt_args: Sequence[str]) -> list[str]:
-    """Production leaves dbt unit tests out unless resource types were chosen."""
+    """What production runs unless told otherwise: the `production` selector (every model,
+    seed and snapshot and the tests that guard what analysts read), without dbt unit tests
+    (they don't read the data; `make test` runs them)."""
+    args = list(dbt_args)
+    if not any(arg.split("=")[0] in SELECTION_ARGS for arg in args):
+        args += ["--selector", "production"]
     chosen = any(arg.startswith(("--resource-type", "--exclude-resource-type")) for arg in dbt_args)
-    if (
-        chosen
-        or os.environ.get("DBT_RESOURCE_TYPES")
-        or os.environ.get("DBT_EXCLUDE_RESOURCE_TYPES")
+    if not chosen and not (
+        os.environ.get("DBT_RESOURCE_TYPES") or os.environ.get("DBT_EXCLUDE_RESOURCE_TYPES")
     ):
-        return list(dbt_args)
-    return [*dbt_args, "--exclude-resource-type", "unit_test"]
+        args += ["--exclude-resource-type", "unit_test"]
+    return args
 
 
 def _default_target_path(published: Path) -> Path:

@@ -131,48 +131,96 @@ def test_an_open_reader_keeps_its_version_and_the_build_succeeds(
     assert accounting == (3_000, version_2[1])
 
 
-def test_a_killed_build_leaves_the_published_file_as_it_was(
-    tmp_path: Path, two_deliveries: tuple[Path, Path]
-) -> None:
-    first, _ = two_deliveries
+#: Where kill -9 lands, spread over the whole build: (the event to wait for in dbt's log, or
+#: "started" / "dbt finished" (run_results.json written, the publish comes next), and the delay
+#: after it in seconds).
+KILL_POINTS = [
+    ("started", 0.3),  # copying the published file, starting dbt
+    ("started", 2.0),  # dbt starting and parsing
+    ("START sql table model staging.base_bank__transactions", 0.0),  # the big model
+    ("START sql table model staging.base_bank__transactions", 0.8),
+    ("START sql table model staging.stg_bank__transactions", 0.1),
+    ("START test ", 0.1),  # data tests
+    ("START test ", 1.0),
+    ("START hook: analytics.on-run-end", 0.0),  # the run history hook
+    ("dbt finished", 0.0),  # around the publish: checkpoint, fsync, rename
+    ("dbt finished", 0.03),
+]
+
+
+def test_kill_9_anywhere_in_a_build_leaves_the_old_or_the_new_warehouse(tmp_path: Path) -> None:
+    """Ten builds killed with SIGKILL (the whole process group, dbt included) at points spread
+    over the build, the writing phases and the publish rename included: each time the
+    published file is byte-identical to the old one or is the complete new one, never a mix;
+    the next build after all of them is green."""
+    small, big = tmp_path / "raw_small", tmp_path / "raw_big"
+    generate_bank(small, rows=1_000, seed=1, files=1)
+    generate_bank(big, rows=150_000, seed=3, files=2)
     database = tmp_path / "warehouse.duckdb"
-    assert build(first, database, *BANK).returncode == 0
-    before = checksum(database)
+    assert build(small, database, *BANK).returncode == 0
+    old_bytes = database.read_bytes()
+    old = checksum(database)
     version_1 = mart_total(database)
+    # what a complete build of the big delivery publishes (on a copy of the same start)
+    new_db = tmp_path / "expected" / "warehouse.duckdb"
+    new_db.parent.mkdir()
+    new_db.write_bytes(old_bytes)
+    assert build(big, new_db, *BANK).returncode == 0
+    version_2 = mart_total(new_db)
+    assert version_2 != version_1
 
-    big = tmp_path / "raw_big"
-    generate_bank(big, rows=2_000_000, seed=3, files=2)
-    env = dbt_env(big, database, tmp_path)
-    process = subprocess.Popen(
-        [BUILD, *BANK],
-        cwd=PROJECT_DIR,
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    # wait until dbt is mid-way (writing the big staging table into the build copy), then
-    # kill the whole build, dbt included
     log = tmp_path / "logs" / "dbt.log"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline and process.poll() is None:
-        if log.exists() and "START sql table model staging.base_bank__transactions" in (
-            log.read_text(errors="replace")
-        ):
-            break
-        time.sleep(0.1)
-    time.sleep(1)
-    assert process.poll() is None, "the build finished before it could be killed"
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=30)
+    run_results = tmp_path / "target" / "run_results.json"
+    landed = []
+    for event, delay in KILL_POINTS:
+        restored = tmp_path / "restore.duckdb"
+        restored.write_bytes(old_bytes)
+        os.replace(restored, database)
+        offset = log.stat().st_size if log.exists() else 0
+        run_results.unlink(missing_ok=True)
+        with stable_env(big, database, tmp_path, *BANK, kind="analytics-build") as env:
+            process = subprocess.Popen(
+                [BUILD, *BANK],
+                cwd=PROJECT_DIR,
+                env=env,
+                start_new_session=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            deadline = time.monotonic() + 300
+            while event != "started" and process.poll() is None:
+                assert time.monotonic() < deadline, f"no {event!r} in 300 s"
+                if event == "dbt finished":
+                    if run_results.exists():
+                        break
+                elif log.exists():
+                    with log.open("rb") as handle:
+                        handle.seek(offset)
+                        if event.encode() in handle.read():
+                            break
+                time.sleep(0.01)
+            time.sleep(delay)
+            finished = process.poll() is not None
+            if not finished:
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=60)
+        published = checksum(database)
+        if published == old:
+            landed.append((event, delay, "old"))
+        else:
+            # not the old bytes: then the whole new warehouse, published by the rename
+            assert mart_total(database) == version_2, (event, delay)
+            with read_only(database) as con:
+                assert con.execute("select count(*) from audit.row_accounting").fetchone() == (2,)
+            landed.append((event, delay, "new"))
+        assert not finished or landed[-1][2] == "new", (event, delay, "finished unkilled")
+    # the kills reached the writing phases: dbt's models and tests ran in most of them
+    assert sum(1 for event, _, _ in landed if event.startswith("START")) >= 6, landed
 
-    assert checksum(database) == before
-    assert mart_total(database) == version_1
-
-    # the next build is not blocked by the killed one, and publishes
-    second = build(first, database, *BANK)
-    assert second.returncode == 0, second.stderr[-3000:]
-    assert mart_total(database) == version_1
+    # the next build is not blocked by any killed one, and publishes
+    after = build(big, database, *BANK)
+    assert after.returncode == 0, after.stderr[-3000:]
+    assert mart_total(database) == version_2
 
 
 class _Inbox:
