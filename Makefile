@@ -33,10 +33,16 @@ env: $(VENV)/.synced ## create or update the virtual environment from uv.lock
 build: env ## build and test the warehouse into a copy, then publish it to $DUCKDB_PATH
 	$(BIN)/analytics-build $(DBT_ARGS)
 
-lint: env ## ruff and SQLFluff (SQLFluff compiles against an in-memory target)
+# dbt-score scores the manifest of a `dbt parse` against the in-memory `lint` target, kept in
+# its own folder (target/lint): it never opens the warehouse nor re-parses for other commands.
+# The rules and thresholds are in pyproject.toml ([tool.dbt-score]).
+LINTER := DBT_TARGET=lint DBT_TARGET_PATH=target/lint
+lint: env ## ruff, SQLFluff and dbt-score (both against an in-memory target)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/sqlfluff lint models tests analyses snapshots
+	$(LINTER) $(BIN)/dbt parse --quiet
+	$(BIN)/dbt-score lint --manifest target/lint/manifest.json
 
 format: env ## apply ruff and SQLFluff fixes
 	$(BIN)/ruff format .
