@@ -585,3 +585,36 @@ def test_read_only_commands_work_beside_a_reader_and_a_running_build(
     sql = (compiled / "streaming" / "users_affected_by_outage.sql").read_text()
     with read_only(database) as con:
         assert con.execute(sql).fetchall() == [(users,)]
+
+
+def test_two_builds_sharing_a_dbt_target_folder_never_run_at_once(tmp_path: Path) -> None:
+    """Two warehouses built from one checkout at the same time with one DBT_TARGET_PATH: the
+    second build is refused at once instead of mixing dbt's artefacts with the first's."""
+    raw = tmp_path / "raw"
+    generate_bank(raw, rows=50_000, seed=8, files=2)
+    shared_target = tmp_path / "shared_target"
+
+    def start(database: Path) -> subprocess.Popen[str]:
+        env = {**dbt_env(raw, database, database.parent), "DBT_TARGET_PATH": str(shared_target)}
+        return subprocess.Popen(
+            [BUILD, *BANK],
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    first = start(tmp_path / "one" / "warehouse.duckdb")
+    lock = shared_target / "build.lock"
+    deadline = time.monotonic() + 60
+    while not lock.exists():  # the first build holds the target folder's lock
+        assert time.monotonic() < deadline and first.poll() is None
+        time.sleep(0.05)
+    second = start(tmp_path / "two" / "warehouse.duckdb")
+    _, refused = second.communicate(timeout=120)
+    _, err = first.communicate(timeout=600)
+    assert first.returncode == 0, err[-3000:]
+    assert second.returncode == 2
+    assert f"another build holds {lock}" in refused
+    assert not (tmp_path / "two" / "warehouse.duckdb").exists()
