@@ -28,7 +28,7 @@ import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,16 +166,21 @@ def run_dbt(
     with stable_env(raw_dir, database, work_dir, *args) as env:
         if not unit_tests:
             env["DBT_EXCLUDE_RESOURCE_TYPES"] = "unit_test"
-        completed = subprocess.run(
-            [str(DBT), "--no-use-colors", *args],
-            cwd=PROJECT_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
-        )
+        completed = dbt_cli(args, env)
     return DbtResult(completed.returncode, completed.stdout + completed.stderr, database)
+
+
+def dbt_cli(args: Sequence[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The real dbt CLI in the project folder, its output captured."""
+    return subprocess.run(
+        [str(DBT), "--no-use-colors", *args],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
 
 
 def dbt_env(raw_dir: Path, database: Path, work_dir: Path) -> dict[str, str]:
@@ -263,15 +268,7 @@ def _build_sample(work: Path) -> None:
     env = dbt_env(SAMPLE_RAW_DIR, database, work)
     output, returncode = "", 0
     for step in (("build",), ("docs", "generate")):
-        done = subprocess.run(
-            [str(DBT), "--no-use-colors", *step],
-            cwd=PROJECT_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
-        )
+        done = dbt_cli(step, env)
         output += done.stdout + done.stderr
         returncode = done.returncode
         if returncode:

@@ -27,10 +27,10 @@ from aiosmtpd.controller import Controller
 from analytics.build import STORAGE_VERSION, _default_target_path, storage_version
 from analytics.generate.bank import generate_bank
 from conftest import (
-    DBT,
     PROJECT_DIR,
     SAMPLE_RAW_DIR,
     SampleBuild,
+    dbt_cli,
     dbt_env,
     read_only,
     selector,
@@ -361,14 +361,20 @@ def source_rows(database: Path) -> dict[str, int]:
         )
 
 
-def test_a_folder_one_level_off_is_refused_before_anything_runs_and_alerts(
-    tmp_path: Path, smtp_server: tuple[_Inbox, int]
-) -> None:
-    inbox, port = smtp_server
+def published_bank(tmp_path: Path) -> tuple[Path, Path]:
+    """A raw folder with one bank file, and the warehouse published from it."""
     raw = tmp_path / "raw"
     generate_bank(raw, rows=500, seed=4, files=1)
     database = tmp_path / "warehouse.duckdb"
     assert build(raw, database, *BANK).returncode == 0
+    return raw, database
+
+
+def test_a_folder_one_level_off_is_refused_before_anything_runs_and_alerts(
+    tmp_path: Path, smtp_server: tuple[_Inbox, int]
+) -> None:
+    inbox, port = smtp_server
+    raw, database = published_bank(tmp_path)
     before = checksum(database)
 
     # the operator's typo: a real folder, one level off (it holds bank's files, no source folder)
@@ -385,10 +391,7 @@ def test_a_source_that_vanished_is_not_published_unless_allowed(
     tmp_path: Path, smtp_server: tuple[_Inbox, int]
 ) -> None:
     inbox, port = smtp_server
-    raw = tmp_path / "raw"
-    generate_bank(raw, rows=500, seed=4, files=1)
-    database = tmp_path / "warehouse.duckdb"
-    assert build(raw, database, *BANK).returncode == 0
+    raw, database = published_bank(tmp_path)
     before = checksum(database)
     assert source_rows(database) == {"bank": 500}
 
@@ -559,15 +562,7 @@ def test_read_only_commands_work_beside_a_reader_and_a_running_build(
         }
         outputs = []
         for command in READ_ONLY_COMMANDS:
-            done = subprocess.run(
-                [str(DBT), "--no-use-colors", *command],
-                cwd=PROJECT_DIR,
-                env=reader_env,
-                capture_output=True,
-                text=True,
-                timeout=600,
-                check=False,
-            )
+            done = dbt_cli(command, reader_env)
             assert done.returncode == 0, (command, done.stdout[-3000:], done.stderr[-2000:])
             outputs.append(done.stdout)
         _, stderr = running.communicate(timeout=600)

@@ -10,9 +10,26 @@ from pathlib import Path
 import pytest
 
 from analytics.generate.bank import generate_bank
-from conftest import run_dbt
+from conftest import DbtResult, run_dbt
 
 pytestmark = pytest.mark.dbt
+
+
+def build_with_vars(tmp_path: Path, vars_text: str) -> DbtResult:
+    """A small dbt build (one bank file, its inventory) with the given --vars."""
+    raw = tmp_path / "raw"
+    generate_bank(raw, rows=50, seed=1, files=1)
+    return run_dbt(
+        raw,
+        tmp_path / "warehouse.duckdb",
+        "build",
+        "--select",
+        "+stg_bank__transaction_files",
+        "--indirect-selection",
+        "cautious",
+        "--vars",
+        vars_text,
+    )
 
 
 @pytest.mark.parametrize(
@@ -30,20 +47,8 @@ pytestmark = pytest.mark.dbt
 def test_a_var_that_is_not_of_its_type_stops_the_build_before_anything_is_built(
     tmp_path: Path, name: str, value: str, must_be: str
 ) -> None:
-    raw = tmp_path / "raw"
-    generate_bank(raw, rows=50, seed=1, files=1)
-    database = tmp_path / "warehouse.duckdb"
-    result = run_dbt(
-        raw,
-        database,
-        "build",
-        "--select",
-        "+stg_bank__transaction_files",
-        "--indirect-selection",
-        "cautious",
-        "--vars",
-        f"{{{name}: {value}}}",
-    )
+    result = build_with_vars(tmp_path, f"{{{name}: {value}}}")
+    database = result.database
     assert result.returncode != 0
     assert f"var {name}=" in result.output and f"is not allowed: it must be {must_be}" in (
         result.output
@@ -59,19 +64,9 @@ def test_a_var_that_is_not_of_its_type_stops_the_build_before_anything_is_built(
         assert built == [(0,), (0,)]
 
 
-def test_good_vars_pass_and_reach_the_sql(tmp_path: Path) -> None:
-    raw = tmp_path / "raw"
-    generate_bank(raw, rows=50, seed=1, files=1)
-    database = tmp_path / "warehouse.duckdb"
-    result = run_dbt(
-        raw,
-        database,
-        "build",
-        "--select",
-        "+stg_bank__transaction_files",
-        "--indirect-selection",
-        "cautious",
-        "--vars",
+def test_good_values_of_every_type_pass(tmp_path: Path) -> None:
+    result = build_with_vars(
+        tmp_path,
         "{sales_outlier_iqr_k: 3, sales_outlier_min_lines: 5, retail_as_of_date: '2024-02-29',"
         " max_quarantined_share: 1}",
     )
