@@ -338,8 +338,9 @@ def run_build(dbt_args: Sequence[str], *, dbt: str | None = None) -> BuildOutcom
         _copy_database(published, build_copy)
         if ensure_storage_version(build_copy):
             print(f"analytics-build: rewrote the copy in storage {STORAGE_VERSION}", flush=True)
+        # what the published warehouse holds, read from its copy (no lock on the published file)
+        before = _files_per_source(build_copy)
         merged = _load_pending_history(build_copy, pending_dir)
-        before = _files_per_source(published)
         env = {
             **os.environ,
             "DUCKDB_PATH": str(build_copy),

@@ -1,18 +1,20 @@
 """Shared fixtures: run the real dbt CLI against a temporary DuckDB file and raw folder.
 
-Three things keep the suite fast without weakening it (README, "Tests"):
+Four things keep the suite fast without weakening it (README, "Tests"):
 
 - **One sample warehouse per session.** The shipped sample is built once (every model, every
   dbt unit and data test, then `dbt docs generate`), started in the background by the
   controlling pytest process as the session begins, in a folder that every pytest-xdist worker
-  shares; the tests that only read it open it read-only, and a test that
-  needs to write (or to run dbt over it) works on its own copy (`SampleBuild.copy_to`).
+  shares; the tests that only read it open it read-only, and a test that needs to write (or to
+  run dbt over it) works on its own copy (`SampleBuild.copy_to`).
+- **Each source alone.** A source's end-to-end tests build `selector(<source>)`: that source
+  and the accounting over every source, the others empty (selectors.yml).
 - **One parse per worker.** dbt re-parses the whole project whenever the profile's connection
   settings or the project's environment variables change, and every test has its own raw
   folder and warehouse file. So each worker gives dbt the same paths every time: stable
-  symbolic links (`<worker alias>/raw`, `<worker alias>/db`) that are pointed at the test's own
-  folders before each run, and dbt's saved `partial_parse.msgpack` is carried from one test's
-  target folder to the next. Only a run with other `--vars` parses again.
+  symbolic links (`<worker alias>/raw`, `/db`, `/work`) that are pointed at the test's own
+  folders before each run, and dbt's saved `partial_parse.msgpack` is carried from one run of
+  the same configuration to the next (`stable_env`). Only a new `--vars` value parses again.
 - **Unit tests once.** dbt unit tests don't depend on the raw files, so the end-to-end builds
   leave them out (`DBT_EXCLUDE_RESOURCE_TYPES=unit_test`); the sample build runs all of them,
   and `test_dbt_unit_tests.py` checks that every one of them ran and passed there.
