@@ -1,5 +1,6 @@
 {#- The run-time parameters of the streaming analyses and of the outage macro, checked before
-    any SQL runs, each returned as a SQL literal. -#}
+    any SQL runs, each returned as a SQL literal. Their dates follow the one calendar rule of
+    checked_var_problem; their messages say what each analysis needs. -#}
 
 {#- The month of a month analysis: the var kpi_month, 'YYYY-MM-01', as a SQL date literal. -#}
 {% macro streaming_kpi_month() -%}
@@ -11,8 +12,8 @@
         {{ return(streaming_missing_var('kpi_month', '"2024-01-01"', 'date')) }}
     {%- endif -%}
     {%- set text = value | string | trim -%}
-    {%- set match = modules.re.fullmatch('([0-9]{4})-([0-9]{2})-01', text) -%}
-    {%- if not match or not (1 <= match.group(2) | int <= 12) -%}
+    {#- a real calendar date (checked_var's rule) that is the first of its month -#}
+    {%- if checked_var_problem(text, 'date') != '' or not text.endswith('-01') -%}
         {{ exceptions.raise_compiler_error(
             "kpi_month=" ~ text ~ " is not the first day of a month: give YYYY-MM-01,"
             ~ " for example --vars '{kpi_month: \"2024-01-01\"}'"
@@ -65,14 +66,13 @@
     {%- if match -%}
         {%- set year, month, day = match.group(1) | int, match.group(2) | int,
             match.group(3) | int -%}
-        {%- set leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) -%}
-        {%- set month_days = [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] -%}
         {%- set hour, minute = (match.group(4) or 0) | int, (match.group(5) or 0) | int -%}
         {%- set second = (match.group(6) or 0) | int -%}
         {%- set microsecond = ((match.group(7) or '') ~ '000000')[:6] | int -%}
         {%- set offset_hours = (match.group(10) or 0) | int -%}
         {%- set offset_minutes = (match.group(11) or 0) | int -%}
-        {%- set valid = year >= 1 and 1 <= month <= 12 and 1 <= day <= month_days[month - 1]
+        {#- the calendar rule of every date var: checked_var's -#}
+        {%- set valid = checked_var_problem(text[:10], 'date') == ''
             and hour <= 23 and minute <= 59 and second <= 59
             and offset_hours <= 14 and offset_minutes <= 59 -%}
     {%- endif -%}
