@@ -511,6 +511,7 @@ def test_a_warehouse_in_duckdb_2_format_is_converted_once(tmp_path: Path) -> Non
 READ_ONLY_COMMANDS = [
     ("docs", "generate"),
     ("show", "--inline", "select count(*) as n from {{ ref('location_customer_avg') }}"),
+    ("show", "--inline", "select count(*) as n from marts.location_customer_avg"),
     (
         "run-operation",
         "streaming_users_affected_by_outage",
@@ -575,7 +576,8 @@ def test_read_only_commands_work_beside_a_reader_and_a_running_build(
     catalog = json.loads((tmp_path / "reader" / "target" / "catalog.json").read_text())
     assert "model.analytics.location_customer_avg" in catalog["nodes"]
     assert f"| {expected} |" in outputs[1]
-    assert f"(a stream running at some moment of it): {users}" in outputs[2]
+    assert f"| {expected} |" in outputs[2]  # a plain schema.table name, as analysts write it
+    assert f"(a stream running at some moment of it): {users}" in outputs[3]
     compiled = tmp_path / "reader" / "target" / "compiled" / "analytics" / "analyses"
     sql = (compiled / "streaming" / "users_affected_by_outage.sql").read_text()
     with read_only(database) as con:
