@@ -95,6 +95,16 @@ READER = textwrap.dedent(
 )
 
 
+def start_reader(database: Path) -> subprocess.Popen[str]:
+    """An analyst's process holding the file open read-only until told to go on (READER)."""
+    return subprocess.Popen(
+        [sys.executable, "-c", READER, str(database)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
 def test_an_open_reader_keeps_its_version_and_the_build_succeeds(
     tmp_path: Path, two_deliveries: tuple[Path, Path]
 ) -> None:
@@ -103,12 +113,7 @@ def test_an_open_reader_keeps_its_version_and_the_build_succeeds(
     assert build(first, database, *BANK).returncode == 0
     version_1 = mart_total(database)
 
-    reader = subprocess.Popen(
-        [sys.executable, "-c", READER, str(database)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    reader = start_reader(database)
     assert reader.stdout is not None and reader.stdin is not None
     assert reader.stdout.readline().split() == ["before", *map(str, version_1)]
 
@@ -539,12 +544,7 @@ def test_read_only_commands_work_beside_a_reader_and_a_running_build(
         "select count(distinct user_id) from staging.stg_streaming__streams"
         " where start_at <= timestamp '2024-12-31' and end_at >= timestamp '2024-01-01'"
     )[0][0]
-    analyst = subprocess.Popen(
-        [sys.executable, "-c", READER, str(database)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    analyst = start_reader(database)
     assert analyst.stdout is not None and analyst.stdin is not None
     assert analyst.stdout.readline().startswith("before")
     # a production build of the same warehouse runs meanwhile (it writes and swaps a copy)
