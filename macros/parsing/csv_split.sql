@@ -3,16 +3,19 @@
 
     Lines without a double quote take the fast path (string_split). Lines with one are split
     by a regular expression that matches quoted fields ("a, ""b""") and plain fields; when
-    the matched pieces do not rebuild the whole line, the quoting is broken. -#}
-{% macro csv_split(line) -%}
+    the matched pieces do not rebuild the whole line, the quoting is broken. A quoted field
+    may hold line breaks (a record of several lines, from raw_csv_lines()). A byte-order mark
+    at the start of the line is no part of its first field. -#}
+{% macro csv_split(raw_line) -%}
+    {%- set line = without_bom(raw_line) -%}
     case
-        when {{ line }} is null then null
-        when not contains({{ line }}, '"') then string_split({{ line }}, ',')
+        when ({{ line }}) is null then null
+        when not contains(({{ line }}), '"') then string_split(({{ line }}), ',')
         when array_to_string(
-            regexp_extract_all({{ line }} || ',', '("(?:[^"]|"")*"|[^,"]*),', 1), ','
-        ) = {{ line }}
+            regexp_extract_all(({{ line }}) || ',', '("(?:[^"]|"")*"|[^,"]*),', 1), ','
+        ) = ({{ line }})
             then list_transform(
-                regexp_extract_all({{ line }} || ',', '("(?:[^"]|"")*"|[^,"]*),', 1),
+                regexp_extract_all(({{ line }}) || ',', '("(?:[^"]|"")*"|[^,"]*),', 1),
                 lambda field: case
                     when starts_with(field, '"')
                         then replace(field[2:-2], '""', '"')

@@ -1,5 +1,6 @@
-{#- One row per raw CSV file of a source: its header, its line counts, the rows it holds, and
-    whether it is usable. A file that lacks a required column stops the build with an error
+{#- One row per raw CSV file of a source: its header, its line counts (physical lines, and
+    the header, blank, comment and data-record lines they hold), the rows (records) it holds,
+    and whether it is usable. A file that lacks a required column stops the build with an error
     naming the file; an empty or header-only file is kept, with zero rows read.
 
     files_source      the source's glob() inventory (column file)
@@ -20,14 +21,20 @@ lines as (
 line_stats as (
     select
         filename,
-        count(*) as physical_lines,
+        -- the file's lines, counted from where its last record ends
+        max(scan_position + line_count - 1) as physical_lines,
+        -- and counted record by record: equal, unless a line was lost between records
+        sum(line_count) as record_lines,
         count(*) filter (where is_blank) as blank_lines,
         count(*) filter (where is_comment and not is_blank) as comment_lines,
+        count(*) filter (where not is_blank and not is_comment) as records_with_header,
         min(scan_position) as first_scan_position,
         min(scan_position) filter (where not is_blank and not is_comment)
             as header_scan_position,
         arg_min(raw_line, scan_position) filter (where not is_blank and not is_comment)
-            as header_line
+            as header_line,
+        arg_min(line_count, scan_position) filter (where not is_blank and not is_comment)
+            as header_lines
     from lines
     group by filename
 ),
@@ -39,20 +46,20 @@ inventory as (
         line_stats.header_line,
         {{ csv_header_columns('line_stats.header_line') }} as header_columns,
         coalesce(line_stats.physical_lines, 0) as physical_lines,
+        coalesce(line_stats.header_lines, 0) as header_lines,
         coalesce(line_stats.blank_lines, 0) as blank_lines,
         coalesce(line_stats.comment_lines, 0) as comment_lines,
+        -- the lines of the data records: every line but the header, blank and comment lines
+        coalesce(line_stats.record_lines, 0) - coalesce(line_stats.header_lines, 0)
+        - coalesce(line_stats.blank_lines, 0) - coalesce(line_stats.comment_lines, 0)
+            as data_record_lines,
         line_stats.first_scan_position,
         line_stats.header_scan_position,
         line_stats.header_scan_position - line_stats.first_scan_position + 1
             as header_line_number,
-        -- rows read: every line after the header that is neither blank nor a comment,
-        -- malformed ones included
-        case
-            when line_stats.header_line is null then 0
-            else
-                line_stats.physical_lines - line_stats.blank_lines
-                - line_stats.comment_lines - 1
-        end as rows_read
+        -- rows read: every record after the header that is neither a blank nor a comment
+        -- line, malformed ones included
+        coalesce(line_stats.records_with_header - 1, 0) as rows_read
     from files
     left join line_stats on files.file = line_stats.filename
 ),

@@ -31,16 +31,13 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The line source restricted to the given files (never called with an empty list: the
-    shared raw_csv_lines() macro reads nothing when the files relation is empty). -#}
-{% macro raw_lines_of_files(lines_source, files) -%}
-    (
-        select * from {{ lines_source }}
-        where filename in (
-            {%- for file in files %}{{ sql_text(file) }}{{ ", " if not loop.last }}{% endfor %}
-            {%- if files | length == 0 %}null{% endif -%}
-        )
-    )
+{#- The text source (a read_text() of a glob) restricted to the given files: read_text() of
+    just those paths, so that the files loaded before are not read again (DuckDB's read_text()
+    reads every file of a glob before a filter on filename applies). The model still calls
+    source() for the text source, which records the lineage. Never called with an empty list:
+    raw_csv_lines() reads nothing when the files relation is empty. -#}
+{% macro raw_texts_of_files(files) -%}
+    (select filename, content from read_text({{ sql_text_list(files) }}))
 {%- endmacro %}
 
 {#- The paths of the files an inventory model lists as `loaded` (they hold rows) that a

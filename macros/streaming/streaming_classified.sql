@@ -198,6 +198,8 @@
         {{ json_records }}.source_file,
         {{ files }}.batch_date,
         {{ json_records }}.record_number,
+        -- (a JSON record is counted in records, not lines)
+        null::bigint as line_count,
         {{ json_records }}.is_well_formed,
         {{ json_records }}.raw_record,
         {{ json_records }}.record,
@@ -221,6 +223,7 @@
         source_file,
         batch_date,
         line_number as record_number,
+        line_count,
         is_well_formed,
         raw_line as raw_record,
         {%- for column in columns %}
@@ -237,6 +240,7 @@
     source_file,
     batch_date,
     record_number,
+    line_count,
     -- classification
     row_status,
     rejection_reason,

@@ -1,5 +1,7 @@
 {#- Nothing lost: for every raw file of every source, rows read = accepted + duplicate +
-    quarantined. A source system plugs in with one row_accounting_for() call. -#}
+    quarantined, and (CSV files) every physical line is a header, blank, comment line or a line
+    of an accepted, duplicate or quarantined record. A source system plugs in with one
+    row_accounting_for() call. -#}
 
 with
 
@@ -8,8 +10,7 @@ bank as (
         source_name='bank',
         files=ref('stg_bank__transaction_files'),
         accepted=ref('stg_bank__transactions'),
-        duplicates=ref('base_bank__transactions'),
-        duplicates_where="row_status = 'duplicate'",
+        classified=ref('base_bank__transactions'),
         quarantined=ref('quarantine_bank__transactions'),
     ) }}
 ),
@@ -19,8 +20,7 @@ trades as (
         source_name='trades',
         files=ref('stg_trades__trade_files'),
         accepted=ref('stg_trades__trades'),
-        duplicates=ref('base_trades__trades'),
-        duplicates_where="row_status = 'duplicate'",
+        classified=ref('base_trades__trades'),
         quarantined=ref('quarantine_trades__trades'),
     ) }}
 ),
@@ -30,8 +30,7 @@ sales as (
         source_name='sales',
         files=ref('stg_sales__files'),
         accepted=ref('stg_sales__order_lines'),
-        duplicates=ref('base_sales__order_lines'),
-        duplicates_where="row_status = 'duplicate'",
+        classified=ref('base_sales__order_lines'),
         quarantined=ref('quarantine_sales__order_lines'),
     ) }}
 ),
@@ -41,8 +40,7 @@ retail as (
         source_name='retail',
         files=ref('stg_retail__transaction_files'),
         accepted=ref('stg_retail__transactions'),
-        duplicates=ref('base_retail__transactions'),
-        duplicates_where="row_status = 'duplicate'",
+        classified=ref('base_retail__transactions'),
         quarantined=ref('quarantine_retail__transactions'),
     ) }}
 ),
@@ -54,12 +52,12 @@ retail as (
 streaming_{{ entity }} as (
     {{ row_accounting_for(
         source_name='streaming_' ~ entity,
-        files="(select source_file, records_read as rows_read from "
+        files="(select *, records_read as rows_read from "
             ~ ref('stg_streaming__files') ~ " where entity = '" ~ entity ~ "')",
+        classified=ref('base_streaming__' ~ entity),
         accepted=ref('base_streaming__' ~ entity),
         accepted_where="row_status = 'accepted'",
-        duplicates=ref('base_streaming__' ~ entity),
-        duplicates_where="row_status = 'duplicate'",
+        has_lines=entity in ['users', 'movies', 'streams'],
         quarantined=ref('quarantine_streaming__' ~ entity),
     ) }}
 ),

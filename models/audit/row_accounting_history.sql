@@ -23,7 +23,14 @@ this_build as (
         rows_read,
         rows_accepted,
         rows_duplicate,
-        rows_quarantined
+        rows_quarantined,
+        physical_lines,
+        header_lines,
+        blank_lines,
+        comment_lines,
+        lines_accepted,
+        lines_duplicate,
+        lines_quarantined
     from accounting
 )
 

@@ -14,6 +14,7 @@ rejected as (
     select
         classified.source_file,
         classified.line_number,
+        classified.line_count,
         classified.rejection_reason,
         classified.raw_line,
         files.header_columns,
@@ -37,6 +38,7 @@ final as (
         -- where the row came from and why it was rejected
         source_file,
         line_number,
+        line_count,
         rejection_reason,
         raw_line,
         -- its values exactly as delivered, as text (null for a malformed row)

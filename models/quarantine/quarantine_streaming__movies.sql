@@ -10,6 +10,7 @@ rejected as (
         source_file,
         batch_date,
         record_number,
+        line_count,
         rejection_reason,
         raw_record,
         -- its fields exactly as delivered, as text

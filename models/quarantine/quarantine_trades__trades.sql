@@ -9,6 +9,7 @@ rejected as (
         -- where the row came from and why it was rejected
         source_file,
         line_number,
+        line_count,
         rejection_reason,
         raw_line,
         -- its values exactly as delivered, as text

@@ -8,7 +8,7 @@
 ) }}
 
 {%- set files_source = source('retail', 'transaction_files') %}
-{%- set lines_source = source('retail', 'transaction_lines') %}
+{%- set text_source = source('retail', 'transaction_texts') %}
 {%- set new_files = raw_files_to_load(
     files_source, this if is_incremental() else none, 'source_file'
 ) %}
@@ -17,7 +17,7 @@ with
 
 new_lines as (
     {{ raw_csv_lines(
-        lines_source=raw_lines_of_files(lines_source, new_files),
+        text_source=raw_texts_of_files(new_files),
         files_source=raw_files_relation(new_files),
     ) }}
 ),
@@ -43,6 +43,7 @@ final as (
         missing_columns,
         extra_columns,
         physical_lines,
+        header_lines,
         blank_lines,
         comment_lines,
         header_line_number,

@@ -46,6 +46,7 @@ final as (
         missing_columns,
         extra_columns,
         physical_lines,
+        header_lines,
         blank_lines,
         comment_lines,
         first_scan_position,

@@ -52,6 +52,10 @@ json_inventory as (
         null::bigint as first_scan_position,
         null::bigint as header_scan_position,
         null::bigint as header_line_number,
+        null::bigint as physical_lines,
+        null::bigint as header_lines,
+        null::bigint as blank_lines,
+        null::bigint as comment_lines,
         coalesce(json_counts.records_read, 0) as records_read,
         case when coalesce(json_counts.records_read, 0) = 0 then 'empty' else 'loaded' end
             as file_status
@@ -91,6 +95,10 @@ csv_inventory as (
         first_scan_position,
         header_scan_position,
         header_line_number,
+        physical_lines,
+        header_lines,
+        blank_lines,
+        comment_lines,
         rows_read as records_read,
         file_status
     from {{ entity }}_csv_inventory
@@ -129,6 +137,10 @@ final as (
         first_scan_position,
         header_scan_position,
         header_line_number,
+        physical_lines,
+        header_lines,
+        blank_lines,
+        comment_lines,
         records_read,
         file_status
     from dated

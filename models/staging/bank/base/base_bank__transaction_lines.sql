@@ -1,4 +1,4 @@
 {{ raw_csv_lines(
-    lines_source=source('bank', 'transaction_lines'),
+    text_source=source('bank', 'transaction_texts'),
     files_source=source('bank', 'transaction_files'),
 ) }}

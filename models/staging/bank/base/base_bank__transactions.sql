@@ -153,6 +153,7 @@ final as (
         -- where the line came from
         source_file,
         line_number,
+        line_count,
         -- classification
         case
             when copy_number > 1 then 'duplicate'

@@ -20,7 +20,7 @@
     on_schema_change='fail',
 ) }}
 
-{%- set lines_source = source('retail', 'transaction_lines') %}
+{%- set text_source = source('retail', 'transaction_texts') %}
 {%- set files_model = ref('stg_retail__transaction_files') %}
 {%- set new_files = loaded_files_not_parsed(
     files_model, this if is_incremental() else none
@@ -47,7 +47,7 @@ files as (
 
 new_lines as (
     {{ raw_csv_lines(
-        lines_source=raw_lines_of_files(lines_source, new_files),
+        text_source=raw_texts_of_files(new_files),
         files_source=raw_files_relation(new_files),
     ) }}
 ),
@@ -67,6 +67,7 @@ new_data_lines as (
         files.source_file,
         new_lines.scan_position - new_line_positions.first_scan_position + 1 as line_number,
         new_lines.raw_line,
+        new_lines.line_count,
         {%- for position in positions %}
         files.{{ position }},
         {%- endfor %}
@@ -105,6 +106,7 @@ prior_lines as (
         prior.source_file,
         prior.line_number,
         prior.raw_line,
+        prior.line_count,
         {%- for position in positions %}
         files.{{ position }},
         {%- endfor %}
@@ -258,6 +260,7 @@ outcomes as (
         -- where the line came from
         source_file,
         line_number,
+        line_count,
         -- classification
         case
             when copy_number > 1 then 'duplicate'

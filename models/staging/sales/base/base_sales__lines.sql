@@ -1,5 +1,5 @@
 {{ raw_csv_lines(
-    lines_source=source('sales', 'sales_lines'),
+    text_source=source('sales', 'sales_texts'),
     files_source=source('sales', 'sales_files'),
     comment_prefix='#',
 ) }}

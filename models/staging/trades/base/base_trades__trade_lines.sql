@@ -1,4 +1,4 @@
 {{ raw_csv_lines(
-    lines_source=source('trades', 'trade_lines'),
+    text_source=source('trades', 'trade_texts'),
     files_source=source('trades', 'trade_files'),
 ) }}
