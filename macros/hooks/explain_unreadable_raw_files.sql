@@ -1,6 +1,6 @@
 {#- on-run-end: when a node failed because DuckDB met bytes that are not UTF-8, name the raw
-    file(s) at fault. DuckDB's own message gives the line but not the file, and the contract
-    promises an error that names the file. Runs its (whole-file) check only after such a
+    file(s) at fault, as the contract promises, relative to RAW_DATA_DIR and with what to do
+    (read_text()'s own message names one file, by its full path, in each failing model). Runs its (whole-file) check only after such a
     failure, so a successful build pays nothing for it. -#}
 {% macro explain_unreadable_raw_files(results) %}
     {%- if not execute -%}
@@ -8,7 +8,7 @@
     {%- endif -%}
     {%- set encoding_failures = [] -%}
     {%- for result in results -%}
-        {%- if result.status in ('error', 'fail') and 'not utf-8' in (result.message or '') | lower -%}
+        {%- if result.status in ('error', 'fail') and 'utf-8' in (result.message or '') | lower -%}
             {%- do encoding_failures.append(result.node.name) -%}
         {%- endif -%}
     {%- endfor -%}
@@ -22,7 +22,7 @@
         {%- for row in unreadable.rows -%}
             {{ log(
                 'ERROR: raw file ' ~ row[0] ~ ' is not UTF-8: it cannot be read'
-                ~ ' (see the line DuckDB reports above). Re-save it as UTF-8, or move it out of '
+                ~ '. Re-save it as UTF-8, or move it out of '
                 ~ raw_dir ~ ', and build again.',
                 info=true,
             ) }}

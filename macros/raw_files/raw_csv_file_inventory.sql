@@ -59,7 +59,7 @@ inventory as (
             as header_line_number,
         -- rows read: every record after the header that is neither a blank nor a comment
         -- line, malformed ones included
-        coalesce(line_stats.records_with_header - 1, 0) as rows_read
+        greatest(coalesce(line_stats.records_with_header, 0) - 1, 0) as rows_read
     from files
     left join line_stats on files.file = line_stats.filename
 ),

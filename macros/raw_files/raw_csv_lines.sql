@@ -53,7 +53,7 @@ pieces as (
 
 bodies as (
     -- a piece followed by an LF loses the CR of a CRLF; the piece after the file's last LF
-    -- is empty and is no line
+    -- is empty and is no line (nor is the one piece of an empty file)
     select
         filename,
         piece_number,
@@ -69,7 +69,7 @@ bodies as (
             else chr(10)
         end as piece_break
     from pieces
-    where not (piece_number = piece_count and piece = '' and piece_count > 1)
+    where not (piece_number = piece_count and piece = '')
 ),
 
 cr_pieces as (
@@ -167,7 +167,9 @@ marked as (
         {%- endif %}
         case
             when contains(line_text, '"')
-                then regexp_full_match(line_text, {{ sql_text(csv_opens_quote_pattern()) }})
+                then regexp_full_match(
+                    {{ without_bom('line_text') }}, {{ sql_text(csv_opens_quote_pattern()) }}
+                )
             else false
         end as ends_open_from_closed,
         case

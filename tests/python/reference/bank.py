@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
 
+from reference.csv_file import file_records
+
 TRANSACTION_ID = "TransactionID"
 CUSTOMER_ID = "CustomerID"
 LOCATION = "CustLocation"
@@ -104,10 +106,6 @@ class BankExpected:
 def trim(text: str) -> str:
     """Remove leading and trailing spaces (only U+0020, like SQL's trim())."""
     return text.strip(" ")
-
-
-def is_blank_line(line: str) -> bool:
-    return line.strip(" \t") == ""
 
 
 def parse_record(line: str) -> list[str] | None:
@@ -184,15 +182,14 @@ class _Row:
 
 def read_bank_file(path: Path, source_file: str) -> list[_Row]:
     """Every row read from one file (blank lines and the header left out)."""
-    text = path.read_bytes().decode("utf-8-sig")
     header: dict[str, int] | None = None
     header_width = 0
     rows = []
-    for line_number, line in enumerate(text.split("\n"), start=1):
-        line = line.removesuffix("\r")
-        if is_blank_line(line):
+    for record in file_records(path.read_bytes()):
+        if record.kind != "record":
             continue
-        fields = parse_record(line)
+        line_number, line = record.line_number, record.text
+        fields = parse_record(record.body)
         if header is None:
             if fields is None:
                 raise ValueError(f"{source_file}: the header line is not valid CSV")

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from reference.csv_file import file_records
+
 COLUMNS = (
     "transaction_id",
     "transaction_ts",
@@ -121,17 +123,12 @@ def _read(raw_dir: Path) -> tuple[list[Row], dict[str, int]]:
     rows_read: dict[str, int] = {}
     for path in sorted((raw_dir / "retail").glob("*.csv")):
         name = f"retail/{path.name}"
-        text = path.read_bytes().decode("utf-8")
-        text = text.removeprefix("\ufeff")
-        lines = text.split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()
         header: list[str] | None = None
         count = 0
-        for number, line in enumerate(lines, start=1):
-            line = line.removesuffix("\r")
-            if line.strip(" \t") == "":
+        for record in file_records(path.read_bytes()):
+            if record.kind != "record":
                 continue
+            number, line = record.line_number, record.body
             if header is None:
                 header = [c.strip(" ") for c in (split_csv_line(line) or [])]
                 continue

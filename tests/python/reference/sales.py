@@ -30,7 +30,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from reference.bank import is_blank_line, is_valid_amount, parse_record, trim
+from reference.bank import is_valid_amount, parse_record, trim
+from reference.csv_file import file_records
 from reference.trades import parse_timestamp as parse_trades_timestamp
 
 REQUIRED_COLUMNS = ("order_id", "timestamp", "product_id", "quantity", "unit_price")
@@ -81,10 +82,6 @@ def parse_file_name(name: str) -> tuple[str, date]:
     return match.group(1), date.fromisoformat(match.group(2))
 
 
-def is_comment_line(line: str) -> bool:
-    return line.lstrip(" \t").startswith("#")
-
-
 def parse_timestamp(text: str) -> datetime | None:
     """ISO 8601 text to a naive UTC datetime, or None: the same rule as for trades."""
     return parse_trades_timestamp(text)
@@ -113,15 +110,14 @@ def quantile_cont(values: list[Decimal], q: Decimal) -> Decimal:
 
 def read_sales_file(path: Path, source_file: str) -> list[SalesRow]:
     channel, file_date = parse_file_name(path.name)
-    text = path.read_bytes().decode("utf-8-sig")
     header: dict[str, int] | None = None
     width = 0
     rows = []
-    for line_number, line in enumerate(text.split("\n"), start=1):
-        line = line.removesuffix("\r")
-        if is_blank_line(line) or is_comment_line(line):
+    for record in file_records(path.read_bytes(), comment_prefix="#"):
+        if record.kind != "record":
             continue
-        fields = parse_record(line)
+        line_number, line = record.line_number, record.text
+        fields = parse_record(record.body)
         if header is None:
             if fields is None:
                 raise ValueError(f"{source_file}: the header line is not valid CSV")

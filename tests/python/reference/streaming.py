@@ -57,7 +57,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from reference.bank import is_blank_line, parse_record, trim
+from reference.bank import parse_record, trim
+from reference.csv_file import file_records
 from reference.trades import parse_timestamp as parse_trades_timestamp
 
 STATUSES = ("accepted", "duplicate", "quarantined")
@@ -618,15 +619,14 @@ def read_json_file(path: Path, source_file: str) -> tuple[str, list[tuple[int, s
 def read_csv_file(path: Path, source_file: str) -> list[tuple[int, str, Raw | None]]:
     """[(line_number, raw line, values by header name or None when malformed)]."""
     entity = FILE_ENTITIES[path.name]
-    text = path.read_bytes().decode("utf-8-sig")
     header: dict[str, int] | None = None
     width = 0
     records = []
-    for line_number, line in enumerate(text.split("\n"), start=1):
-        line = line.removesuffix("\r")
-        if is_blank_line(line):
+    for record in file_records(path.read_bytes()):
+        if record.kind != "record":
             continue
-        fields = parse_record(line)
+        line_number, line = record.line_number, record.text
+        fields = parse_record(record.body)
         if header is None:
             names = [trim(name) for name in fields or []]
             missing = [name for name in entity.raw_keys if name not in names]

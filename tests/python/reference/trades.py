@@ -25,6 +25,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from reference.csv_file import file_records
+
 COLUMNS: tuple[str, ...] = (
     "timestamp",
     "user_id",
@@ -179,15 +181,14 @@ class TradesExpected:
 
 
 def read_trades_file(path: Path, source_file: str) -> list[tuple[int, str, dict[str, str] | None]]:
-    text = path.read_bytes().decode("utf-8-sig")
     header: dict[str, int] | None = None
     width = 0
     rows = []
-    for line_number, line in enumerate(text.split("\n"), start=1):
-        line = line.removesuffix("\r")
-        if line.strip(" \t") == "":
+    for record in file_records(path.read_bytes()):
+        if record.kind != "record":
             continue
-        fields = parse_record(line)
+        line_number, line = record.line_number, record.text
+        fields = parse_record(record.body)
         if header is None:
             if fields is None:
                 raise ValueError(f"{source_file}: the header line is not valid CSV")
