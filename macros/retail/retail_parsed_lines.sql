@@ -103,8 +103,10 @@
                     then cast(trim(quantity_raw) as integer)
             end as quantity,
             {{ parse_decimal('unit_price_raw') }} as unit_price,
-            -- dates and times: ISO 8601 date and time, with a space or a T, read as UTC
-            try_cast(trim(transaction_ts_raw) as timestamp) as transaction_at
+            -- dates and times: the project's ISO 8601 rule (as for trades and sales): a
+            -- space or a T, optional fraction, Z or an offset converted to UTC, none = UTC
+            {{ parse_iso_timestamp('trim(transaction_ts_raw)', iso_timestamp_zone('trim(transaction_ts_raw)')) }}
+                as transaction_at
         from mapped
     )
 

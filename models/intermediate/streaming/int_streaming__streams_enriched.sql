@@ -55,7 +55,7 @@ final as (
         cast(timed.duration_microseconds * 0.000001 as decimal(18, 6)) as duration_seconds,
         timed.size_mb,
         -- 1 GB = 1024 MB; 1 / 1024 = 0.0009765625 exactly
-        cast(timed.size_mb * 0.0009765625 as decimal(28, 13)) as size_gb,
+        cast(timed.size_mb * 0.0009765625 as decimal(28, 16)) as size_gb,
         movies.duration_mins,
         -- attributes of the current movie, book and author
         movies.is_based_on_book,

@@ -29,11 +29,11 @@ monthly as (
             distinct case when author_nationality = 'Singaporean' then movie_id end
         ) as singaporean_book_movies_streamed,
         sum(duration_microseconds) as total_duration_microseconds,
-        -- the median size in thousandths of a MB: integers, so that the interpolated median
-        -- (the mean of the two middle values) is exact
+        -- the median size in millionths of a MB (size_mb has 6 decimals): integers, so that
+        -- the interpolated median (the mean of the two middle values) is exact
         percentile_cont(0.5) within group (
-            order by cast(size_mb * 1000 as {{ dbt.type_bigint() }})
-        ) as median_size_thousandths_mb,
+            order by cast(size_mb * 1000000 as {{ dbt.type_bigint() }})
+        ) as median_size_millionths_mb,
         count(
             distinct case
                 when is_in_last_week_of_month and is_at_least_half_watched then user_id
@@ -69,15 +69,15 @@ final as (
                     ) }}
             end as decimal(18, 2)
         ) as avg_stream_duration_minutes,
-        -- median GB = median thousandths of a MB / (1000 * 1024), and twice the median is an
-        -- integer
+        -- median GB = median millionths of a MB / (1000000 * 1024), and twice the median is
+        -- an integer
         cast(
             case
                 when monthly.stream_count > 0
                     then {{ ratio_half_up(
-                        'cast(2 * monthly.median_size_thousandths_mb as '
+                        'cast(2 * monthly.median_size_millionths_mb as '
                         ~ dbt.type_bigint() ~ ')',
-                        '2048000',
+                        '2048000000',
                         6,
                     ) }}
             end as decimal(18, 6)

@@ -212,7 +212,7 @@ def _write_file(
             if kind == "padded_values":
                 text = f" {order_id} ,{ts} , {product},{quantity} , {price} "
             elif kind == "malformed_row":
-                text = rng.choice((text + ",extra", f'"{order_id},{ts},{product},{quantity}'))
+                text = rng.choice((text + ",extra", f'"{order_id}"x,{ts},{product},{quantity}'))
             elif kind == "missing_order_id":
                 text = _line(rng.choice(("", "  ")), ts, product, quantity, price)
             elif kind == "missing_product_id":

@@ -190,8 +190,8 @@ def _defective(kind: str, fields: list[str], rng: random.Random) -> list[str] | 
             return _csv_line(fields[:-1])
         if variant == 1:
             return _csv_line([*fields, "extra"])
-        if variant == 2:
-            fields[3] = '"' + fields[3]
+        if variant == 2:  # a quoted field with text after its closing quote
+            fields[3] = '"' + fields[3][:1] + '"' + fields[3][1:]
             return ",".join(fields)
         fields[3] = fields[3][:1] + '"' + fields[3][1:]
         return ",".join(fields)

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from reference.csv_file import file_records
+from reference.trades import parse_timestamp
 
 COLUMNS = (
     "transaction_id",
@@ -35,7 +36,6 @@ PRICE_CATEGORIES = (
 _FIELD = re.compile(r'("(?:[^"]|"")*"|[^,"]*),')
 _QUANTITY = re.compile(r"[+-]?[0-9]{1,9}")
 _PRICE = re.compile(r"[+-]?([0-9]+([.][0-9]{0,2})?|[.][0-9]{1,2})")
-_TIMESTAMP = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?")
 CENT = Decimal("0.01")
 
 
@@ -50,17 +50,8 @@ def split_csv_line(line: str) -> list[str] | None:
 
 
 def _timestamp(text: str) -> dt.datetime | None:
-    m = _TIMESTAMP.fullmatch(text.strip(" "))
-    if not m:
-        return None
-    year, month, day, hour, minute, second, _ = m.groups()
-    try:
-        return dt.datetime(
-            int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
-        )
-    except ValueError:
-        return None
-
+    """The project's one ISO 8601 rule (trades' reference): an offset is converted to UTC."""
+    return parse_timestamp(text)
 
 def _price(text: str) -> Decimal | None:
     text = text.strip(" ")

@@ -32,7 +32,7 @@ Where the spec is silent, this reference decides (the SQL must agree):
   ASCII digits with an optional sign, within bigint (ids, foreign keys) or integer range; a
   JSON float (``5.0``) or boolean is not one. A stream's user_id/movie_id or a review's
   movie_id that is not one counts as missing. duration_mins: digits only, 1 to 2^31 - 1.
-- size_mb: plain decimal text, at most 3 decimals and 15 integer digits (never rounded).
+- size_mb: plain decimal text, at most 12 integer digits, any decimals rounded half up to 6.
 - ``_deleted`` in JSON: ``true`` or the text ``"true"`` (trimmed, any case), like CSV.
 - a JSON value that is not a string is read as its JSON text (``123`` -> ``"123"``).
 - genres that is not an array -> null; isbn and email blank -> null.
@@ -52,7 +52,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -101,10 +101,10 @@ INT32 = 2**31
 INT64 = 2**63
 CENT = Decimal("0.01")
 MICRO = Decimal("0.000001")
-MB = Decimal("0.001")
+MB = Decimal("0.000001")
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
-_SIZE = re.compile(r"[+-]?([0-9]{1,15}([.][0-9]{0,3})?|[.][0-9]{1,3})")
+_SIZE = re.compile(r"[+-]?([0-9]{1,12}([.][0-9]*)?|[.][0-9]+)")
 #: Step 1 of clean_text, in order; &amp; last so that &amp;lt; becomes &lt;, not <.
 HTML_ENTITIES = (
     ("&lt;", "<"),
@@ -186,11 +186,11 @@ def parse_date(value: Any) -> date | None:
 
 
 def parse_size(value: Any) -> Decimal | None:
-    """Plain decimal text with at most 3 decimals (decimal(18,3), never rounded), or None."""
+    """Plain decimal text, any decimals rounded half up to 6 (decimal(18,6)), or None."""
     text = as_text(value)
     if text is None or _SIZE.fullmatch(trim(text)) is None:
         return None
-    return Decimal(trim(text)).quantize(MB)
+    return Decimal(trim(text)).quantize(MB, rounding=ROUND_HALF_UP)
 
 
 def parse_positive_integer(value: Any) -> int | None:

@@ -58,7 +58,7 @@ typed as (
         {{ parse_integer('trim(raw_user_id)') }} as user_id,
         {{ parse_integer('trim(raw_movie_id)') }} as movie_id,
         -- numbers
-        {{ parse_decimal('raw_size_mb', scale=3) }} as size_mb,
+        {{ parse_decimal('raw_size_mb', scale=6, rounded=true) }} as size_mb,
         -- dates and times
         {{ parse_iso_timestamp('start_at_text', iso_timestamp_zone('start_at_text')) }}
             as start_at,

@@ -419,7 +419,7 @@ def _march(feed: Feed, files: dict[str, File]) -> None:
     )
     _row(
         streams,
-        Raw('999,1,"3,2024-03-05T10:00:00Z,2024-03-05T11:00:00Z,1,2024-03-05,'),
+        Raw('999,1,"3"x,2024-03-05T10:00:00Z,2024-03-05T11:00:00Z,1,2024-03-05,'),
         reason="malformed_record",
     )
     _stream(
