@@ -77,7 +77,7 @@ final as (
                     then {{ ratio_half_up(
                         'cast(2 * monthly.median_size_millionths_mb as '
                         ~ dbt.type_bigint() ~ ')',
-                        '2048000000',
+                        'cast(2048000000 as ' ~ dbt.type_bigint() ~ ')',
                         6,
                     ) }}
             end as decimal(18, 6)
