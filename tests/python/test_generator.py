@@ -306,7 +306,7 @@ HAND_WRITTEN_AUGUST = "\n".join(
         "T4,C3,,F,NEW DELHI, INDIA,1.00,2/8/16,7,10.0",  # 5: malformed, 10 fields
         "T5,C3,,F,PUNE,1.00,2/8/16,120000",  # 6: malformed, 8 fields
         'T6,C3,,F,PU"NE,1.00,2/8/16,120000,5',  # 7: malformed, quote inside a field
-        'T7,C3,,F,"PUNE,1.00,2/8/16,120000,5',  # 8: malformed, unterminated quote
+        'T7,C3,,F,"PU"NE,1.00,2/8/16,120000,5',  # 8: malformed, text after a closing quote
         "",  # 9: blank, not counted
         "   \t ",  # 10: blank, not counted
         "T1,C1,10/1/94,M,MUMBAI,100.00,2/8/16,143207,25.0",  # 11: duplicate of line 2
