@@ -484,7 +484,7 @@ lines as (
                 concat_ws(',', tid, customer_id, dob, gender, city, balance, tx_date, tx_time,
                     amount, ''),
                 concat_ws(',', tid, customer_id, dob, gender,
-                    '"' || left(city, 1) || '"' || substr(city, 2), balance, tx_date, tx_time,
+                    '"' || left(city, 1) || '"x' || substr(city, 2), balance, tx_date, tx_time,
                     amount),
                 concat_ws(',', tid, customer_id, dob, gender,
                     left(city, 2) || '"' || substr(city, 3), balance, tx_date, tx_time, amount)

@@ -191,7 +191,7 @@ def _defective(kind: str, fields: list[str], rng: random.Random) -> list[str] | 
         if variant == 1:
             return _csv_line([*fields, "extra"])
         if variant == 2:  # a quoted field with text after its closing quote
-            fields[3] = '"' + fields[3][:1] + '"' + fields[3][1:]
+            fields[3] = '"' + fields[3][:1] + '"x' + fields[3][1:]
             return ",".join(fields)
         fields[3] = fields[3][:1] + '"' + fields[3][1:]
         return ",".join(fields)

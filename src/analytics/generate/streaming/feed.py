@@ -725,7 +725,7 @@ class Feed:
             first, _, rest = line.partition(",")
             # a quoted field with text after its closing quote (an unterminated quote would
             # run the record over the following lines: tests/python/test_csv_reader.py)
-            return Raw(f'{first},"{rest[:1]}"{rest[1:]}')
+            return Raw(f'{first},"{rest[:1]}"x{rest[1:]}')
         return Raw(line + ",extra")
 
     def tally_current(self, f: File) -> None:
