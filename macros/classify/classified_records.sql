@@ -24,8 +24,8 @@
 
     only_repeated_keys: group the records by a cheap hash of the duplicate key (of the hashed
     columns when there is no key) first, and run the record hash and the windows only on the
-    records whose key repeats; the others are their own originals. Worth it when repeats are
-    rare (10 million retail lines).
+    records whose key repeats; the others are their own originals (record_hash null). Worth it
+    when repeats are rare (10 million retail lines). Without it every record is hashed.
     null_keys_are_distinct: a record with a null in its duplicate key is its own original.
 
     Portable SQL (dbt.hash, dbt.concat, row_number, min/max over windows, union all); the cheap
@@ -109,10 +109,11 @@
     hashed as (
         select
             *,
-            case
-                when {{ 'is_suspect' if only_repeated_keys else 'check_rejection_reason is null' }}
-                    then {{ classify_record_hash(hash_columns) }}
-            end as record_hash
+            {%- if only_repeated_keys %}
+            case when is_suspect then {{ classify_record_hash(hash_columns) }} end as record_hash
+            {%- else %}
+            {{ classify_record_hash(hash_columns) }} as record_hash
+            {%- endif %}
         from marked
     ),
 
