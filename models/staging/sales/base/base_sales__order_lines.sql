@@ -15,6 +15,8 @@
 
 {%- set k = checked_var('sales_outlier_iqr_k', 'positive_number', 1.5) %}
 {%- set min_lines = checked_var('sales_outlier_min_lines', 'positive_integer', 4) %}
+{%- set same_day = 'over (partition by passes_rules, product_id, sales_date)' %}
+{%- set spread = 'cast(' ~ k ~ ' as decimal(9, 4)) * (revenue_q3 - revenue_q1)' %}
 
 with
 
@@ -79,15 +81,11 @@ typed as (
     from parsed
 ),
 
-{%- set same_day = 'over (partition by passes_rules, product_id, sales_date)' %}
-{%- set spread = 'cast(' ~ k ~ ' as decimal(9, 4)) * (revenue_q3 - revenue_q1)' %}
-
+-- last, revenue_outlier: the IQR rule per (product, sales date) over that day's valid
+-- original lines of every channel (a new day never changes an old day's outliers). Groups of
+-- fewer than {{ min_lines }} lines have no meaningful IQR: their lines are never outliers.
+-- quantile_cont on decimal(38, 6) is exact (interpolation adds at most 4 decimals).
 classified as (
-    -- last, revenue_outlier: the IQR rule per (product, sales date) over that day's valid
-    -- original lines of every channel (a new day never changes an old day's outliers). Groups
-    -- of fewer than {{ min_lines }} lines have no meaningful IQR: their lines are never
-    -- outliers. quantile_cont on decimal(38, 6) is exact (interpolation adds at most 4
-    -- decimals).
     {{ classified_records(
         records='typed',
         checks=[('malformed_row', 'not is_well_formed')],
