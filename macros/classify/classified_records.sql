@@ -36,13 +36,14 @@
     duplicate_key=[],
     hash_columns=[],
     conflict_key=none,
-    order_by=['source_file', 'line_number'],
+    order_by=none,
     rules=[],
     late_columns=[],
     late_rules=[],
     only_repeated_keys=false,
     null_keys_are_distinct=false
 ) %}
+    {%- set order_by = order_by or ['source_file', 'line_number'] %}
     {%- set cheap_key = [] %}
     {%- for column in (duplicate_key if duplicate_key else hash_columns) %}
         {%- do cheap_key.append(column if column is string else column[0]) %}
