@@ -1,12 +1,12 @@
-{#- The streaming feed's rules, shared by the six base_streaming__<entity>s models: every raw
-    record of an entity classified exactly once as accepted, duplicate or quarantined, and its
-    accepted versions ordered so that the current one is known. A query over `typed`, which
-    must have: source_file, batch_date, record_number, is_well_formed, id_text (the trimmed id
-    text, null when blank), the typed id column, updated_at_text, updated_at, is_deleted, and
-    the staged columns.
+{#- The streaming feed's declaration for the shared classifier (classified_records), used by
+    the six base_streaming__<entity>s models: every raw record of an entity classified exactly
+    once as accepted, duplicate or quarantined, and its accepted versions ordered so that the
+    current one is known. A query over `typed`, which must have: source_file, batch_date,
+    record_number, is_well_formed, id_text (the trimmed id text, null when blank), the typed id
+    column, updated_at_text, updated_at, is_deleted, and the staged columns.
 
-    Rules, in this order:
-    1. rule checks, first failing reason: malformed_record, missing_id, invalid_id,
+    Rules, in this order (classified_records' checks, duplicates, conflicts, rules):
+    1. checks, first failing reason: malformed_record, missing_id, invalid_id,
        invalid_updated_at; tombstones stop there; then the entity's `rules`;
     2. exact duplicates: among records passing step 1, in version order (batch_date, versioned
        at nulls first, record_number), the first record of each (id, record_hash) is the
@@ -16,10 +16,10 @@
     4. the entity's `orphan_rules` (checked on the originals still clean; not on tombstones).
 
     A tombstone keeps only its id and updated_at: its other staged columns are set to null (and
-    so do not enter its record_hash). record_hash is the md5 of the JSON text (DuckDB to_json)
-    of a struct of the id, the staged columns, is_deleted and updated_at, in that order.
-    is_latest_version marks, per id, the last accepted record in version order: the current
-    version, unless it is a tombstone.
+    so do not enter its record_hash). record_hash is classified_records' hash of the id, the
+    staged columns, is_deleted and updated_at, in that order (typed values). is_latest_version
+    marks, per id, the last accepted record in version order: the current version, unless it
+    is a tombstone.
 
     typed         relation or CTE name holding the typed records
     id_column     the entity's id column (author_id, ...)
@@ -30,108 +30,48 @@
 {% macro streaming_classified(
     typed, id_column, columns, rules=[], orphan_rules=[], versioned_at='updated_at'
 ) %}
+    {%- set checks = [
+        ('malformed_record', 'not is_well_formed'),
+        ('missing_id', 'id_text is null'),
+        ('invalid_id', id_column ~ ' is null or ' ~ id_column ~ ' <= 0'),
+        ('invalid_updated_at', 'updated_at_text is not null and updated_at is null'),
+    ] %}
+    {%- for reason, condition in rules %}
+        {%- do checks.append((reason, 'not is_deleted and (' ~ condition ~ ')')) %}
+    {%- endfor %}
+    {%- set later_rules = [('conflicting_versions', 'is_conflicting')] %}
+    {%- for reason, condition in orphan_rules %}
+        {%- do later_rules.append((reason, 'not is_deleted and (' ~ condition ~ ')')) %}
+    {%- endfor %}
     with
-
-    checked as (
-        select
-            *,
-            case
-                when not is_well_formed then 'malformed_record'
-                when id_text is null then 'missing_id'
-                when {{ id_column }} is null or {{ id_column }} <= 0 then 'invalid_id'
-                when updated_at_text is not null and updated_at is null
-                    then 'invalid_updated_at'
-                when is_deleted then null
-                {%- for reason, condition in rules %}
-                when {{ condition }} then {{ sql_text(reason) }}
-                {%- endfor %}
-            end as rule_rejection_reason
-        from {{ typed }}
-    ),
 
     -- a tombstone's other fields are ignored: they do not enter its hash nor staging
     kept as (
-        select
-            * replace (
-                {%- for column in columns %}
-                case when is_deleted then null else {{ column }} end as {{ column }}
-                {{- "," if not loop.last }}
-                {%- endfor %}
-            )
-        from checked
+        {{ streaming_tombstones_kept(typed, columns) }}
     ),
 
-    hashed as (
+    versioned as (
         select
             *,
-            {{ versioned_at }} as versioned_at,
-            md5(cast(to_json(struct_pack(
-                {{ id_column }} := {{ id_column }},
-                {%- for column in columns %}
-                {{ column }} := {{ column }},
-                {%- endfor %}
-                is_deleted := is_deleted,
-                updated_at := updated_at
-            )) as varchar)) as record_hash
+            {{ versioned_at }} as versioned_at
         from kept
     ),
 
-    copies as (
-        select
-            *,
-            case
-                when rule_rejection_reason is null
-                    then row_number() over (
-                        partition by
-                            rule_rejection_reason is null, {{ id_column }}, record_hash
-                        order by
-                            batch_date asc,
-                            versioned_at asc nulls first,
-                            record_number asc,
-                            source_file asc
-                    )
-            end as copy_number
-        from hashed
-    ),
-
-    conflicts as (
-        select
-            *,
-            coalesce(
-                copy_number = 1
-                and min(record_hash) over same_moment <> max(record_hash) over same_moment,
-                false
-            ) as is_conflicting
-        from copies
-        window same_moment as (
-            partition by copy_number = 1, {{ id_column }}, batch_date, versioned_at
-        )
-    ),
-
-    reasons as (
-        select
-            *,
-            case
-                when rule_rejection_reason is not null then rule_rejection_reason
-                when copy_number > 1 then null
-                when is_conflicting then 'conflicting_versions'
-                when is_deleted then null
-                {%- for reason, condition in orphan_rules %}
-                when {{ condition }} then {{ sql_text(reason) }}
-                {%- endfor %}
-            end as rejection_reason
-        from conflicts
-    ),
-
-    statuses as (
-        select
-            *,
-            case
-                when copy_number > 1 then 'duplicate'
-                when rejection_reason is not null then 'quarantined'
-                else 'accepted'
-            end as row_status
-        from reasons
+    classified as (
+        {{ classified_records(
+            records='versioned',
+            checks=checks,
+            duplicate_key=[id_column],
+            hash_columns=[id_column] + columns + ['is_deleted', 'updated_at'],
+            conflict_key=[id_column, 'batch_date', 'versioned_at'],
+            order_by=[
+                'batch_date asc',
+                'versioned_at asc nulls first',
+                'record_number asc',
+                'source_file asc',
+            ],
+            rules=later_rules,
+        ) }}
     ),
 
     versions as (
@@ -149,11 +89,35 @@
                 ) = 1,
                 false
             ) as is_latest_version
-        from statuses
+        from classified
     )
 
     select * from versions
 {% endmacro %}
+
+{#- The records of `typed` with the staged `columns` of a tombstone set to null. DuckDB
+    replaces the columns in place (`* replace`); an engine without it needs the columns
+    listed. -#}
+{% macro streaming_tombstones_kept(typed, columns) -%}
+    {{ return(adapter.dispatch('streaming_tombstones_kept')(typed, columns)) }}
+{%- endmacro %}
+
+{% macro default__streaming_tombstones_kept(typed, columns) -%}
+    {{ exceptions.raise_compiler_error(
+        'streaming_tombstones_kept: this engine has no `select * replace`; list the columns'
+    ) }}
+{%- endmacro %}
+
+{% macro duckdb__streaming_tombstones_kept(typed, columns) -%}
+    select
+        * replace (
+            {%- for column in columns %}
+            case when is_deleted then null else {{ column }} end as {{ column }}
+            {{- "," if not loop.last }}
+            {%- endfor %}
+        )
+    from {{ typed }}
+{%- endmacro %}
 
 {#- The merge of a current-state model (stg_streaming__<entity>s): the model selects the
     current version of every id; the merge updates a row only when its version changed
@@ -249,13 +213,4 @@
     is_latest_version,
     versioned_at,
     record_hash
-{%- endmacro %}
-
-{#- Raw text columns kept for quarantined records only (null otherwise), which keeps the base
-    tables lean. -#}
-{% macro streaming_quarantined_only(columns) -%}
-    {%- for column in columns %}
-    case when row_status = 'quarantined' then {{ column }} end as {{ column }}
-    {{- "," if not loop.last }}
-    {%- endfor %}
 {%- endmacro %}

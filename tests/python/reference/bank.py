@@ -11,11 +11,15 @@ clarity rather than speed. The rules, in the order they are applied:
 2. A row whose quoting is broken, or whose field count differs from the header's, is
    quarantined ``malformed_row`` and takes no further part (never deduplicated, never a
    conflict).
-3. Exact duplicates: well-formed rows whose raw values (unquoted, not trimmed) of the nine
-   required columns are equal. The first in (file, line) order counts; every later copy is a
-   duplicate of the file it is in, whatever happens to the first copy.
+3. Duplicates: well-formed rows with the same trimmed TransactionID (blank counts as one value)
+   and the same values as staged in the other eight columns (:func:`staged_values`: ids
+   trimmed, location trimmed and upper-cased, gender upper-cased or none, amounts and balances
+   as decimals, dates and times as values, the birth date as staged; a value that does not
+   parse by its trimmed text). The first in (file, line)
+   order counts; every later copy is a duplicate of the file it is in, whatever happens to the
+   first copy.
 4. Among the first copies, all rows sharing a non-blank trimmed TransactionID with another one
-   are quarantined ``conflicting_duplicate``.
+   (so with other staged values) are quarantined ``conflicting_duplicate``.
 5. Every other first copy gets the first reason that applies, in :data:`REASONS` order, or is
    accepted.
 
@@ -122,6 +126,75 @@ def is_valid_amount(text: str) -> bool:
     return _AMOUNT.fullmatch(trim(text)) is not None
 
 
+def parse_date(text: str) -> datetime.date | None:
+    """d/m/yy or d/m/yyyy as a date (the strptime pivot for two-digit years), or None."""
+    match = _DATE.fullmatch(trim(text))
+    if match is None:
+        return None
+    day, month, year = (int(part) for part in match.groups())
+    if len(match.group(3)) == 2:
+        year += 2000 if year <= 68 else 1900
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_time(text: str) -> tuple[int, int, int] | None:
+    """HHMMSS (1 to 6 digits) as (hours, minutes, seconds), or None."""
+    if not is_valid_time(text):
+        return None
+    padded = trim(text).zfill(6)
+    return int(padded[0:2]), int(padded[2:4]), int(padded[4:6])
+
+
+def staged_values(values: dict[str, str]) -> tuple[object, ...]:
+    """The values a row stages to, in the order of the staged columns: what makes a duplicate.
+
+    Gender, amount, balance, date, time and birth date: a value that stages as None is
+    compared by its trimmed text instead (None when blank).
+    """
+
+    def decimal_or_none(text: str) -> Decimal | None:
+        return Decimal(trim(text)).quantize(CENT) if is_valid_amount(text) else None
+
+    transaction_date = parse_date(values[TRANSACTION_DATE])
+    dob_text = values["CustomerDOB"]
+    dob = parse_date(dob_text)
+    is_placeholder = dob == datetime.date(1800, 1, 1)
+    if is_placeholder:
+        dob = None
+    elif (
+        dob is not None
+        and transaction_date is not None
+        and dob > transaction_date
+        and re.fullmatch(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{2}", trim(dob_text))
+    ):
+        try:
+            dob = dob.replace(year=dob.year - 100)
+        except ValueError:  # 29 February of a year that is not a leap year
+            dob = dob.replace(year=dob.year - 100, day=28)
+
+    def or_text(value: object, name: str) -> tuple[str, object]:
+        if value is not None:
+            return ("value", value)
+        return ("text", trim(values[name]) or None)
+
+    gender = trim(values["CustGender"]).upper()
+    return (
+        trim(values[TRANSACTION_ID]) or None,
+        trim(values[CUSTOMER_ID]) or None,
+        trim(values[LOCATION]).upper() or None,
+        or_text(gender if gender in ("M", "F", "T") else None, "CustGender"),
+        or_text(decimal_or_none(values[AMOUNT]), AMOUNT),
+        or_text(decimal_or_none(values["CustAccountBalance"]), "CustAccountBalance"),
+        or_text(transaction_date, TRANSACTION_DATE),
+        or_text(parse_time(values[TRANSACTION_TIME]), TRANSACTION_TIME),
+        or_text(dob, "CustomerDOB"),
+        is_placeholder,
+    )
+
+
 def is_valid_date(text: str) -> bool:
     """d/m/yy or d/m/yyyy (1-2 digit day and month) naming a real day.
 
@@ -220,7 +293,7 @@ def compute_bank(raw_dir: Path) -> BankExpected:
         source_files.append(source_file)
         rows.extend(read_bank_file(path, source_file))
 
-    # Exact duplicates: the first copy of each set of equal raw values counts.
+    # Duplicates: the first copy of each set of equal staged values (id included) counts.
     first_copies: list[_Row] = []
     is_duplicate: dict[int, bool] = {}
     seen: set[tuple[str, ...]] = set()
@@ -228,7 +301,7 @@ def compute_bank(raw_dir: Path) -> BankExpected:
         if row.values is None:
             is_duplicate[index] = False
             continue
-        key = tuple(row.values[name] for name in REQUIRED_COLUMNS)
+        key = staged_values(row.values)
         is_duplicate[index] = key in seen
         if key not in seen:
             seen.add(key)

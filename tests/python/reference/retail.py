@@ -97,6 +97,28 @@ class Row:
     def id_key(self) -> str:
         return self.raw[0].strip(" ") if self.raw else ""
 
+    @property
+    def staged(self) -> tuple[object, ...]:
+        """The values the line stages to, id first: what makes a duplicate (same id, same
+        values). A quantity, price or timestamp that does not parse is compared by its
+        trimmed text."""
+        assert self.raw is not None
+        raw = [value.strip(" ") for value in self.raw]
+
+        def or_text(value: object, text: str) -> tuple[str, object]:
+            return ("value", value) if value is not None else ("text", text or None)
+
+        return (
+            raw[0] or None,
+            raw[2] or None,
+            raw[3] or None,
+            raw[4].lower() or "unknown",
+            raw[5].lower() or "unknown",
+            or_text(_quantity(raw[6]), raw[6]),
+            or_text(_price(raw[7]), raw[7]),
+            or_text(_timestamp(raw[1]), raw[1]),
+        )
+
 
 @dataclass
 class RetailExpected:
@@ -138,15 +160,17 @@ def compute_retail(raw_dir: Path, as_of: dt.date = AS_OF) -> RetailExpected:
     rows, rows_read = _read(raw_dir)
     # duplicates and conflicts, in (file, line) order
     rows.sort(key=lambda r: (r.source_file, r.line_number))
-    seen: set[tuple[str, ...]] = set()
-    versions: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    # a duplicate: the same id and the same staged values as an earlier line
+    seen: set[tuple[object, ...]] = set()
+    versions: dict[str, set[tuple[object, ...]]] = defaultdict(set)
     for row in rows:
         if row.raw is None:
             continue
-        if row.raw in seen:
+        staged = row.staged
+        if staged in seen:
             row.status = "duplicate"
-        seen.add(row.raw)
-        versions[row.id_key].add(row.raw)
+        seen.add(staged)
+        versions[row.id_key].add(staged)
     expected = RetailExpected()
     typed: list[tuple] = []
     for row in rows:
@@ -189,7 +213,7 @@ def compute_retail(raw_dir: Path, as_of: dt.date = AS_OF) -> RetailExpected:
     return expected
 
 
-def _reason(row: Row, versions: dict[str, set[tuple[str, ...]]], as_of: dt.date) -> str | None:
+def _reason(row: Row, versions: dict[str, set[tuple[object, ...]]], as_of: dt.date) -> str | None:
     raw = row.raw
     if raw is None:
         return "malformed_row"

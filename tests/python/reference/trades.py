@@ -8,8 +8,11 @@ Written from the rules, with the standard library only (``csv``, ``datetime``, `
    header; columns are found by their trimmed name. Every other line is one row read.
 2. A row whose quoting is broken or whose field count differs from the header's is
    ``malformed_row`` (never deduplicated).
-3. Exact duplicates: well-formed rows whose seven raw values (unquoted, untrimmed) are equal;
-   the first in (file, line) order counts, later copies are duplicates.
+3. Duplicates: well-formed rows whose seven values as staged are equal (:func:`staged_values`:
+   the UTC moment, the user id as a number, client type and side lower-cased, symbol
+   upper-cased, quantity and price as decimals; a value that does not parse is compared by
+   its trimmed text);
+   the first in (file, line) order counts, later copies are duplicates. No id, no conflicts.
 4. Every other first copy gets the first reason that applies, in :data:`REASONS` order.
 5. Accepted trades: week = the Monday on or before the UTC date of the timestamp; PnL =
    price x quantity, negative for a buy and positive for a sell.
@@ -116,6 +119,30 @@ def week_start(moment: datetime) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def staged_values(values: dict[str, str]) -> tuple[object, ...]:
+    """The seven values a row stages to, each on its own: what makes a duplicate.
+
+    A value that does not parse is compared by its trimmed text (None when blank).
+    """
+    user = trim(values["user_id"])
+    client_type = trim(values["client_type"]).lower()
+    symbol = trim(values["symbol"]).upper()
+    side = trim(values["side"]).lower()
+    staged = (
+        parse_timestamp(values["timestamp"]),
+        int(user) if user.isascii() and user.isdigit() and len(user) <= 18 else None,
+        client_type if client_type in ("bronze", "silver", "gold") else None,
+        symbol if _SYMBOL.fullmatch(symbol) else None,
+        side if side in ("buy", "sell") else None,
+        parse_decimal(values["quantity"]),
+        parse_decimal(values["price"]),
+    )
+    return tuple(
+        ("value", value) if value is not None else ("text", trim(values[name]) or None)
+        for name, value in zip(COLUMNS, staged, strict=True)
+    )
+
+
 @dataclass(frozen=True)
 class Trade:
     week_start_date: date
@@ -217,7 +244,7 @@ def compute_trades(raw_dir: Path) -> TradesExpected:
     raw_dir = Path(raw_dir)
     outcomes: list[RowOutcome] = []
     source_files = []
-    seen: set[tuple[str, ...]] = set()
+    seen: set[tuple[object, ...]] = set()
     for path in sorted((raw_dir / "trades").glob("*.csv")):
         source_file = path.relative_to(raw_dir).as_posix()
         source_files.append(source_file)
@@ -227,7 +254,7 @@ def compute_trades(raw_dir: Path) -> TradesExpected:
                     source_file, line_number, line, None, "quarantined", "malformed_row", None
                 )
             else:
-                key = tuple(values[name] for name in COLUMNS)
+                key = staged_values(values)
                 if key in seen:
                     outcome = RowOutcome(
                         source_file, line_number, line, values, "duplicate", None, None

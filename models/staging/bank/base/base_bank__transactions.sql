@@ -1,7 +1,13 @@
 {#- Every data line of every bank file, parsed, typed and classified exactly once as
     accepted, duplicate or quarantined. stg_bank__transactions, the quarantine model and the
     row accounting all read from here, so a line can be neither counted twice nor lost between
-    them. The raw text is kept only for quarantined rows, which keeps this table lean. -#}
+    them. The raw text is kept only for quarantined rows, which keeps this table lean.
+
+    Classified by classified_records: a malformed line is never deduplicated; a duplicate is a
+    line with the same transaction_id and the same staged values (customer, location, gender,
+    amount, balance, date, time, birth date, placeholder flag; as typed, so ` north ` and
+    `NORTH`, `10` and `10.00` are equal; a value that does not parse by its trimmed text) as
+    an earlier line; the same id with other values is a conflict, every version quarantined. -#}
 {{ config(materialized='table') }}
 
 {%- set raw_columns = [
@@ -71,81 +77,35 @@ typed as (
     from parsed
 ),
 
-repeated_ids as (
-    -- only rows whose id occurs more than once can be duplicates or conflicts: the window and
-    -- the conflict check below run on those rows alone instead of on every row
-    select coalesce(transaction_id, '') as id_key
-    from typed
-    where is_well_formed
-    group by id_key
-    having count(*) > 1
-),
-
-suspects as (
-    -- exact duplicates: the same raw values in all nine columns; the first line is the original
-    select
-        typed.source_file,
-        typed.line_number,
-        typed.transaction_id,
-        row_number() over (
-            partition by {{ raw_columns | join(', ') }}
-            order by typed.source_file, typed.line_number
-        ) as copy_number
-    from typed
-    semi join repeated_ids on coalesce(typed.transaction_id, '') = repeated_ids.id_key
-    where typed.is_well_formed
-),
-
-conflicting_ids as (
-    -- the same TransactionID with different content: every version is a conflict
-    select transaction_id
-    from suspects
-    where copy_number = 1 and transaction_id is not null
-    group by transaction_id
-    having count(*) > 1
-),
-
-suspect_outcomes as (
-    select
-        suspects.source_file,
-        suspects.line_number,
-        suspects.copy_number,
-        conflicting_ids.transaction_id is not null as is_conflicting
-    from suspects
-    left join conflicting_ids on suspects.transaction_id = conflicting_ids.transaction_id
-),
-
 classified as (
-    select
-        typed.*,
-        -- a row whose id occurs once is its own original
-        coalesce(
-            suspect_outcomes.copy_number, case when typed.is_well_formed then 1 end
-        ) as copy_number,
-        coalesce(suspect_outcomes.is_conflicting, false) as is_conflicting
-    from typed
-    left join suspect_outcomes
-        on
-            typed.source_file = suspect_outcomes.source_file
-            and typed.line_number = suspect_outcomes.line_number
-),
-
-reasons as (
-    select
-        *,
-        case
-            when copy_number > 1 then null
-            when not is_well_formed then 'malformed_row'
-            when transaction_id is null then 'missing_transaction_id'
-            when is_conflicting then 'conflicting_duplicate'
-            when customer_id is null then 'missing_customer_id'
-            when location is null then 'missing_location'
-            when transaction_amount is null then 'invalid_amount'
-            when transaction_amount <= 0 then 'non_positive_amount'
-            when transaction_date is null then 'invalid_transaction_date'
-            when transaction_time is null then 'invalid_transaction_time'
-        end as rejection_reason
-    from classified
+    {{ classified_records(
+        records='typed',
+        checks=[('malformed_row', 'not is_well_formed')],
+        duplicate_key=['transaction_id'],
+        hash_columns=[
+            'customer_id',
+            'location',
+            ['gender', 'gender_raw'],
+            ['transaction_amount', 'transaction_amount_raw'],
+            ['account_balance', 'account_balance_raw'],
+            ['transaction_date', 'transaction_date_raw'],
+            ['transaction_time', 'transaction_time_raw'],
+            ['customer_dob', 'customer_dob_raw'],
+            'is_customer_dob_placeholder',
+        ],
+        conflict_key=['transaction_id'],
+        rules=[
+            ('missing_transaction_id', 'transaction_id is null'),
+            ('conflicting_duplicate', 'is_conflicting'),
+            ('missing_customer_id', 'customer_id is null'),
+            ('missing_location', 'location is null'),
+            ('invalid_amount', 'transaction_amount is null'),
+            ('non_positive_amount', 'transaction_amount <= 0'),
+            ('invalid_transaction_date', 'transaction_date is null'),
+            ('invalid_transaction_time', 'transaction_time is null'),
+        ],
+        only_repeated_keys=true,
+    ) }}
 ),
 
 final as (
@@ -155,11 +115,7 @@ final as (
         line_number,
         line_count,
         -- classification
-        case
-            when copy_number > 1 then 'duplicate'
-            when rejection_reason is not null then 'quarantined'
-            else 'accepted'
-        end as row_status,
+        row_status,
         rejection_reason,
         copy_number,
         -- ids
@@ -179,35 +135,8 @@ final as (
         -- flags
         is_customer_dob_placeholder,
         -- raw text, kept for quarantined rows only
-        case when rejection_reason is not null then raw_line end as raw_line,
-        case
-            when rejection_reason is not null then transaction_id_raw
-        end as transaction_id_raw,
-        case
-            when rejection_reason is not null then customer_id_raw
-        end as customer_id_raw,
-        case
-            when rejection_reason is not null then customer_dob_raw
-        end as customer_dob_raw,
-        case
-            when rejection_reason is not null then gender_raw
-        end as gender_raw,
-        case
-            when rejection_reason is not null then location_raw
-        end as location_raw,
-        case
-            when rejection_reason is not null then account_balance_raw
-        end as account_balance_raw,
-        case
-            when rejection_reason is not null then transaction_date_raw
-        end as transaction_date_raw,
-        case
-            when rejection_reason is not null then transaction_time_raw
-        end as transaction_time_raw,
-        case
-            when rejection_reason is not null then transaction_amount_raw
-        end as transaction_amount_raw
-    from reasons
+        {{ quarantined_only(['raw_line'] + raw_columns) }}
+    from classified
 )
 
 select * from final

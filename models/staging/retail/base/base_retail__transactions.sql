@@ -1,9 +1,13 @@
 {#- Every data line of every retail file, parsed, typed and classified exactly once as
     accepted, duplicate or quarantined: the single place where the retail rules live.
 
-    Only ids that occur more than once can be duplicates or conflicts, so a cheap first pass
-    reads just the transaction_id of every line; the few lines of repeated ids are parsed for
-    the duplicate and conflict checks, and every line is parsed and typed once.
+    Every line is parsed and typed once (retail_parsed_lines), then classified by the shared
+    classified_records with only_repeated_keys: only lines whose transaction_id occurs more
+    than once go through the record hash and the windows. A duplicate is a line with the
+    transaction_id of an earlier line and the same staged values (customer, product, category,
+    region, quantity, unit price, UTC timestamp; so ` North ` and `north`, `10` and `10.00`
+    are equal; a value that does not parse by its trimmed text); the same id with other
+    values is a conflict, every version quarantined.
 
     Incremental: a build reads only the lines of files not loaded before. A new line whose
     transaction_id was already loaded (or, without one, whose typed values equal an earlier
@@ -25,8 +29,6 @@
 {%- set new_files = loaded_files_not_parsed(
     files_model, this if is_incremental() else none
 ) %}
-{%- set raw_columns = [] %}
-{%- for column in retail_columns() %}{% do raw_columns.append(column ~ '_raw') %}{% endfor %}
 {%- set positions = ['field_count'] %}
 {%- for column in retail_columns() %}{% do positions.append(column ~ '_position') %}{% endfor %}
 {%- set typed_columns = [
@@ -82,12 +84,12 @@ new_data_lines as (
         and new_lines.scan_position > new_line_positions.header_scan_position
 ),
 
+{% if is_incremental() %}
 new_line_ids as materialized (
-    -- (materialized: read twice, and the split of 10 million lines is worth doing once)
+    -- (materialized: read twice, and the split of the new lines is worth doing once)
     {{ retail_line_ids('new_data_lines') }}
 ),
 
-{% if is_incremental() %}
 new_unidentified as (
     -- new well-formed lines without a transaction_id: they can only be exact copies of
     -- earlier lines, which then have the same typed values
@@ -136,123 +138,51 @@ data_lines as (
     union all
     select * from prior_lines
 ),
-
-line_ids as (
-    select * from new_line_ids
-    union all
-    select * from ({{ retail_line_ids('prior_lines') }}) as prior_line_ids
-),
 {% else %}
 data_lines as (
     select * from new_data_lines
 ),
-
-line_ids as (
-    select * from new_line_ids
-),
 {% endif %}
 
-repeated_ids as (
-    -- only ids that occur more than once can be duplicates or conflicts (grouped by a hash
-    -- of the id: a collision only adds lines to check, the checks below are exact)
-    select hash(coalesce(transaction_id, '')) as id_hash
-    from line_ids
-    group by id_hash
-    having count(*) > 1
-),
-
-suspect_keys as (
-    -- the lines of those ids
-    select
-        line_ids.source_file,
-        line_ids.line_number
-    from line_ids
-    semi join repeated_ids
-        on hash(coalesce(line_ids.transaction_id, '')) = repeated_ids.id_hash
-),
-
-suspect_lines as (
-    select data_lines.*
-    from data_lines
-    semi join suspect_keys
-        on
-            data_lines.source_file = suspect_keys.source_file
-            and data_lines.line_number = suspect_keys.line_number
-),
-
-suspect_parsed as (
-    {{ retail_parsed_lines('suspect_lines') }}
-),
-
-suspects as (
-    -- exact duplicates: the same raw values in all eight columns; the first line (in file,
-    -- then line order) is the original
-    select
-        source_file,
-        line_number,
-        transaction_id,
-        row_number() over (
-            partition by {{ raw_columns | join(', ') }}
-            order by source_file, line_number
-        ) as copy_number
-    from suspect_parsed
-),
-
-conflicting_ids as (
-    -- the same transaction_id with different content: every version is a conflict
-    select transaction_id
-    from suspects
-    where copy_number = 1 and transaction_id is not null
-    group by transaction_id
-    having count(*) > 1
-),
-
-suspect_outcomes as (
-    select
-        suspects.source_file,
-        suspects.line_number,
-        suspects.copy_number,
-        conflicting_ids.transaction_id is not null as is_conflicting
-    from suspects
-    left join conflicting_ids on suspects.transaction_id = conflicting_ids.transaction_id
-),
-
-typed as (
+parsed as (
     {{ retail_parsed_lines('data_lines') }}
 ),
 
-classified as (
-    select
-        typed.*,
-        coalesce(
-            suspect_outcomes.copy_number, case when typed.is_well_formed then 1 end
-        ) as copy_number,
-        coalesce(suspect_outcomes.is_conflicting, false) as is_conflicting,
-        cast(typed.quantity * typed.unit_price as decimal(18, 2)) as amount
-    from typed
-    left join suspect_outcomes
-        on
-            typed.source_file = suspect_outcomes.source_file
-            and typed.line_number = suspect_outcomes.line_number
-),
-
-reasons as (
+typed as (
     select
         *,
-        case
-            when copy_number > 1 then null
-            when not is_well_formed then 'malformed_row'
-            when transaction_id is null then 'missing_transaction_id'
-            when is_conflicting then 'conflicting_duplicate'
-            when customer_id is null then 'missing_customer_id'
-            when transaction_at is null then 'invalid_transaction_ts'
-            when cast(transaction_at as date) > date '{{ retail_as_of_date() }}'
-                then 'future_transaction_ts'
-            when quantity is null then 'invalid_quantity'
-            when unit_price is null then 'invalid_unit_price'
-            when amount <= 0 then 'non_positive_amount'
-        end as rejection_reason
-    from classified
+        cast(quantity * unit_price as decimal(18, 2)) as amount
+    from parsed
+),
+
+classified as (
+    {{ classified_records(
+        records='typed',
+        checks=[('malformed_row', 'not is_well_formed')],
+        duplicate_key=['transaction_id'],
+        hash_columns=[
+            'customer_id',
+            'product_id',
+            'product_category',
+            'region',
+            ['quantity', 'quantity_raw'],
+            ['unit_price', 'unit_price_raw'],
+            ['transaction_at', 'transaction_ts_raw'],
+        ],
+        conflict_key=['transaction_id'],
+        rules=[
+            ('missing_transaction_id', 'transaction_id is null'),
+            ('conflicting_duplicate', 'is_conflicting'),
+            ('missing_customer_id', 'customer_id is null'),
+            ('invalid_transaction_ts', 'transaction_at is null'),
+            ('future_transaction_ts',
+                "cast(transaction_at as date) > date '" ~ retail_as_of_date() ~ "'"),
+            ('invalid_quantity', 'quantity is null'),
+            ('invalid_unit_price', 'unit_price is null'),
+            ('non_positive_amount', 'amount <= 0'),
+        ],
+        only_repeated_keys=true,
+    ) }}
 ),
 
 outcomes as (
@@ -262,11 +192,7 @@ outcomes as (
         line_number,
         line_count,
         -- classification
-        case
-            when copy_number > 1 then 'duplicate'
-            when rejection_reason is not null then 'quarantined'
-            else 'accepted'
-        end as row_status,
+        row_status,
         rejection_reason,
         copy_number,
         -- ids
@@ -292,7 +218,7 @@ outcomes as (
         previous_row_status,
         previous_rejection_reason,
         previous_copy_number
-    from reasons
+    from classified
 ),
 
 final as (

@@ -7,11 +7,16 @@
     original and later lines with the same key are duplicates, whatever their content; an
     original is then quarantined for the first rule it breaks; finally, among the originals
     that passed every other rule, revenue outliers by the IQR rule per (product, sales date)
-    are quarantined. The raw text is kept only for quarantined rows. -#}
+    are quarantined (late columns and a late rule of classified_records, which does all the
+    classifying). The key is judged on the staged (trimmed) ids, so ` O1 ` and `O1` are the
+    same order; a line with a blank id is its own original (then quarantined). The raw text is
+    kept only for quarantined rows. -#}
 {{ config(materialized='table') }}
 
 {%- set k = checked_var('sales_outlier_iqr_k', 'positive_number', 1.5) %}
 {%- set min_lines = checked_var('sales_outlier_min_lines', 'positive_integer', 4) %}
+{%- set same_day = 'over (partition by passes_rules, product_id, sales_date)' %}
+{%- set spread = 'cast(' ~ k ~ ' as decimal(9, 4)) * (revenue_q3 - revenue_q1)' %}
 
 with
 
@@ -68,7 +73,7 @@ parsed as (
     from trimmed
 ),
 
-typed as materialized (
+typed as (
     select
         *,
         cast(ordered_at as date) as sales_date,
@@ -76,118 +81,44 @@ typed as materialized (
     from parsed
 ),
 
-repeated_keys as (
-    -- only rows whose key occurs more than once can be duplicates: the window below runs on
-    -- those rows alone instead of on every row
-    select
-        channel,
-        order_id,
-        product_id
-    from typed
-    where is_well_formed and order_id is not null and product_id is not null
-    group by channel, order_id, product_id
-    having count(*) > 1
-),
-
-copies as (
-    select
-        typed.*,
-        row_number() over (
-            partition by typed.channel, typed.order_id, typed.product_id
-            order by typed.file_date, typed.source_file, typed.line_number
-        ) as copy_number
-    from typed
-    semi join repeated_keys
-        on
-            typed.channel = repeated_keys.channel
-            and typed.order_id = repeated_keys.order_id
-            and typed.product_id = repeated_keys.product_id
-    where typed.is_well_formed
-
-    union all
-
-    select
-        typed.*,
-        case when typed.is_well_formed then 1 end as copy_number
-    from typed
-    anti join repeated_keys
-        on
-            typed.channel = repeated_keys.channel
-            and typed.order_id = repeated_keys.order_id
-            and typed.product_id = repeated_keys.product_id
-    where typed.is_well_formed
-
-    union all
-
-    select
-        typed.*,
-        null as copy_number
-    from typed
-    where not typed.is_well_formed
-),
-
-validated as materialized (
-    select
-        *,
-        case
-            when copy_number > 1 then null
-            when not is_well_formed then 'malformed_row'
-            when order_id is null then 'missing_order_id'
-            when product_id is null then 'missing_product_id'
-            when ordered_at_text is null then 'missing_timestamp'
-            when ordered_at is null then 'invalid_timestamp'
-            when quantity is null then 'invalid_quantity'
-            when quantity <= 0 then 'non_positive_quantity'
-            when unit_price is null then 'invalid_unit_price'
-            when unit_price < 0 then 'negative_unit_price'
-        end as rule_rejection_reason
-    from copies
-),
-
-outlier_bounds as (
-    -- the IQR rule per (product, sales date) over that day's valid original lines of every
-    -- channel: a new day never changes an old day's outliers. Groups of fewer than
-    -- {{ min_lines }} lines have no meaningful IQR: their lines are never outliers.
-    -- quantile_cont on decimal(38, 6) is exact (interpolation adds at most 4 decimals).
-    select
-        product_id,
-        sales_date,
-        count(*) as line_count,
-        quantile_cont(cast(revenue as decimal(38, 6)), 0.25) as revenue_q1,
-        quantile_cont(cast(revenue as decimal(38, 6)), 0.75) as revenue_q3
-    from validated
-    where copy_number = 1 and rule_rejection_reason is null
-    group by product_id, sales_date
-    having count(*) >= {{ min_lines }}
-),
-
-bounded as (
-    select
-        validated.*,
-        outlier_bounds.revenue_q1
-        - cast({{ k }} as decimal(9, 4)) * (outlier_bounds.revenue_q3 - outlier_bounds.revenue_q1)
-            as outlier_lower_bound,
-        outlier_bounds.revenue_q3
-        + cast({{ k }} as decimal(9, 4)) * (outlier_bounds.revenue_q3 - outlier_bounds.revenue_q1)
-            as outlier_upper_bound
-    from validated
-    left join outlier_bounds
-        on
-            validated.product_id = outlier_bounds.product_id
-            and validated.sales_date = outlier_bounds.sales_date
-            and validated.copy_number = 1
-            and validated.rule_rejection_reason is null
-),
-
+-- last, revenue_outlier: the IQR rule per (product, sales date) over that day's valid
+-- original lines of every channel (a new day never changes an old day's outliers). Groups of
+-- fewer than {{ min_lines }} lines have no meaningful IQR: their lines are never outliers.
+-- quantile_cont on decimal(38, 6) is exact (interpolation adds at most 4 decimals).
 classified as (
-    select
-        *,
-        case
-            when rule_rejection_reason is not null then rule_rejection_reason
-            when revenue < outlier_lower_bound or revenue > outlier_upper_bound
-                then 'revenue_outlier'
-        end as rejection_reason
-    from bounded
+    {{ classified_records(
+        records='typed',
+        checks=[('malformed_row', 'not is_well_formed')],
+        duplicate_key=['channel', 'order_id', 'product_id'],
+        null_keys_are_distinct=true,
+        order_by=['file_date', 'source_file', 'line_number'],
+        rules=[
+            ('missing_order_id', 'order_id is null'),
+            ('missing_product_id', 'product_id is null'),
+            ('missing_timestamp', 'ordered_at_text is null'),
+            ('invalid_timestamp', 'ordered_at is null'),
+            ('invalid_quantity', 'quantity is null'),
+            ('non_positive_quantity', 'quantity <= 0'),
+            ('invalid_unit_price', 'unit_price is null'),
+            ('negative_unit_price', 'unit_price < 0'),
+        ],
+        late_columns=[
+            ('outlier_group_lines', 'case when passes_rules then count(*) ' ~ same_day ~ ' end'),
+            ('revenue_q1', 'case when passes_rules then quantile_cont('
+                ~ 'cast(revenue as decimal(38, 6)), 0.25) ' ~ same_day ~ ' end'),
+            ('revenue_q3', 'case when passes_rules then quantile_cont('
+                ~ 'cast(revenue as decimal(38, 6)), 0.75) ' ~ same_day ~ ' end'),
+            ('outlier_lower_bound', 'case when outlier_group_lines >= ' ~ min_lines
+                ~ ' then revenue_q1 - ' ~ spread ~ ' end'),
+            ('outlier_upper_bound', 'case when outlier_group_lines >= ' ~ min_lines
+                ~ ' then revenue_q3 + ' ~ spread ~ ' end'),
+        ],
+        late_rules=[
+            ('revenue_outlier',
+                'revenue < outlier_lower_bound or revenue > outlier_upper_bound'),
+        ],
+        only_repeated_keys=true,
+    ) }}
 ),
 
 final as (
@@ -197,11 +128,7 @@ final as (
         line_number,
         line_count,
         -- classification
-        case
-            when copy_number > 1 then 'duplicate'
-            when rejection_reason is not null then 'quarantined'
-            else 'accepted'
-        end as row_status,
+        row_status,
         rejection_reason,
         copy_number,
         -- ids
@@ -220,12 +147,14 @@ final as (
         sales_date,
         file_date,
         -- raw text, kept for quarantined rows only
-        case when rejection_reason is not null then raw_line end as raw_line,
-        case when rejection_reason is not null then order_id_raw end as order_id_raw,
-        case when rejection_reason is not null then ordered_at_raw end as ordered_at_raw,
-        case when rejection_reason is not null then product_id_raw end as product_id_raw,
-        case when rejection_reason is not null then quantity_raw end as quantity_raw,
-        case when rejection_reason is not null then unit_price_raw end as unit_price_raw
+        {{ quarantined_only([
+            'raw_line',
+            'order_id_raw',
+            'ordered_at_raw',
+            'product_id_raw',
+            'quantity_raw',
+            'unit_price_raw',
+        ]) }}
     from classified
 )
 

@@ -96,7 +96,7 @@ final as (
         birth_date,
         updated_at,
         -- raw text, kept for quarantined records only
-        {{ streaming_quarantined_only([
+        {{ quarantined_only([
             'raw_record',
             'raw_id',
             'raw_name',

@@ -92,7 +92,7 @@ final as (
         -- dates and times
         updated_at,
         -- raw text, kept for quarantined records only
-        {{ streaming_quarantined_only([
+        {{ quarantined_only([
             'raw_record',
             'raw_id',
             'raw_title',

@@ -102,7 +102,7 @@ final as (
         end_at,
         updated_at,
         -- raw text, kept for quarantined records only
-        {{ streaming_quarantined_only([
+        {{ quarantined_only([
             'raw_record',
             'raw_id',
             'raw_user_id',

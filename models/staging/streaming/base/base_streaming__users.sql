@@ -76,7 +76,7 @@ final as (
         signup_date,
         updated_at,
         -- raw text, kept for quarantined records only
-        {{ streaming_quarantined_only([
+        {{ quarantined_only([
             'raw_record',
             'raw_id',
             'raw_name',

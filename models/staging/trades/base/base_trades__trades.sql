@@ -1,7 +1,13 @@
 {#- Every data line of every trades file, parsed, typed and classified exactly once as
     accepted, duplicate or quarantined. stg_trades__trades, the quarantine model and the row
     accounting all read from here, so a line can be neither counted twice nor lost between
-    them. The raw text is kept only for quarantined rows, which keeps this table lean. -#}
+    them. The raw text is kept only for quarantined rows, which keeps this table lean.
+
+    Classified by classified_records. There is no trade id: a duplicate is a line whose seven
+    staged values (traded_at, user_id, client_type, symbol, side, quantity, price, as typed,
+    so `BUY` and ` buy`, `10` and `10.000` are equal; a value that does not parse by its
+    trimmed text) equal an earlier line's; there are no conflicts, a line with any other
+    value is another trade. -#}
 {{ config(materialized='table') }}
 
 {%- set raw_columns = [
@@ -81,74 +87,38 @@ parsed as (
     from trimmed
 ),
 
-typed as materialized (
+typed as (
     select
         *,
-        {{ parse_iso_timestamp('timestamp_text', 'timestamp_zone') }} as traded_at,
-        -- only rows whose seven raw values repeat can be duplicates: this hash finds them
-        -- cheaply (a collision only sends a few more rows through the exact check below)
-        case when is_well_formed then hash({{ raw_columns | join(', ') }}) end as row_hash
+        {{ parse_iso_timestamp('timestamp_text', 'timestamp_zone') }} as traded_at
     from parsed
 ),
 
-repeated_hashes as (
-    select row_hash
-    from typed
-    where is_well_formed
-    group by row_hash
-    having count(*) > 1
-),
-
-suspects as (
-    -- exact duplicates: the same raw values in all seven columns; the first line (in file,
-    -- then line order) is the original
-    select
-        typed.*,
-        row_number() over (
-            partition by {{ raw_columns | join(', ') }}
-            order by typed.source_file, typed.line_number
-        ) as copy_number
-    from typed
-    semi join repeated_hashes on typed.row_hash = repeated_hashes.row_hash
-),
-
-copies as (
-    select * from suspects
-
-    union all
-
-    select
-        typed.*,
-        case when typed.is_well_formed then 1 end as copy_number
-    from typed
-    anti join repeated_hashes on typed.row_hash = repeated_hashes.row_hash
-    where typed.is_well_formed
-
-    union all
-
-    select
-        typed.*,
-        null as copy_number
-    from typed
-    where not typed.is_well_formed
-),
-
 classified as (
-    select
-        *,
-        case
-            when copy_number > 1 then null
-            when not is_well_formed then 'malformed_row'
-            when traded_at is null then 'invalid_timestamp'
-            when user_id_text = '' then 'missing_user_id'
-            when user_id is null then 'invalid_user_id'
-            when client_type is null then 'invalid_client_type'
-            when symbol is null then 'invalid_symbol'
-            when side is null then 'invalid_side'
-            when quantity is null or quantity <= 0 then 'invalid_quantity'
-            when price is null or price <= 0 then 'invalid_price'
-        end as rejection_reason
-    from copies
+    {{ classified_records(
+        records='typed',
+        checks=[('malformed_row', 'not is_well_formed')],
+        hash_columns=[
+            ['traded_at', 'timestamp_raw'],
+            ['user_id', 'user_id_raw'],
+            ['client_type', 'client_type_raw'],
+            ['symbol', 'symbol_raw'],
+            ['side', 'side_raw'],
+            ['quantity', 'quantity_raw'],
+            ['price', 'price_raw'],
+        ],
+        rules=[
+            ('invalid_timestamp', 'traded_at is null'),
+            ('missing_user_id', "user_id_text = ''"),
+            ('invalid_user_id', 'user_id is null'),
+            ('invalid_client_type', 'client_type is null'),
+            ('invalid_symbol', 'symbol is null'),
+            ('invalid_side', 'side is null'),
+            ('invalid_quantity', 'quantity is null or quantity <= 0'),
+            ('invalid_price', 'price is null or price <= 0'),
+        ],
+        only_repeated_keys=true,
+    ) }}
 ),
 
 final as (
@@ -158,11 +128,7 @@ final as (
         line_number,
         line_count,
         -- classification
-        case
-            when copy_number > 1 then 'duplicate'
-            when rejection_reason is not null then 'quarantined'
-            else 'accepted'
-        end as row_status,
+        row_status,
         rejection_reason,
         copy_number,
         -- ids
@@ -183,14 +149,7 @@ final as (
         traded_at,
         cast(date_trunc('week', traded_at) as date) as week_start_date,
         -- raw text, kept for quarantined rows only
-        case when rejection_reason is not null then raw_line end as raw_line,
-        case when rejection_reason is not null then timestamp_raw end as timestamp_raw,
-        case when rejection_reason is not null then user_id_raw end as user_id_raw,
-        case when rejection_reason is not null then client_type_raw end as client_type_raw,
-        case when rejection_reason is not null then symbol_raw end as symbol_raw,
-        case when rejection_reason is not null then side_raw end as side_raw,
-        case when rejection_reason is not null then quantity_raw end as quantity_raw,
-        case when rejection_reason is not null then price_raw end as price_raw
+        {{ quarantined_only(['raw_line'] + raw_columns) }}
     from classified
 )
 
