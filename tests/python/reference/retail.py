@@ -53,6 +53,7 @@ def _timestamp(text: str) -> dt.datetime | None:
     """The project's one ISO 8601 rule (trades' reference): an offset is converted to UTC."""
     return parse_timestamp(text)
 
+
 def _price(text: str) -> Decimal | None:
     text = text.strip(" ")
     return Decimal(text).quantize(CENT) if _PRICE.fullmatch(text) else None
