@@ -215,7 +215,7 @@ def test_rule_reasons_in_order(tmp_path: Path) -> None:
         "streams.csv",
         lines(
             STREAMS,
-            '"1,2,1,2024-01-01 10:00:00,2024-01-01 11:00:00,1,',  # 2: broken quoting
+            '"1"x,2,1,2024-01-01 10:00:00,2024-01-01 11:00:00,1,',  # 2: broken quoting
             "1,2,1,2024-01-01 10:00:00,2024-01-01 11:00:00,1",  # 3: one field short
             " ,2,1,2024-01-01 10:00:00,2024-01-01 11:00:00,1,",  # 4
             "0,2,1,2024-01-01 10:00:00,2024-01-01 11:00:00,1,",  # 5
@@ -229,7 +229,7 @@ def test_rule_reasons_in_order(tmp_path: Path) -> None:
             "13,2,1,2024-01-01 10:00:00,2024-01-01 10:00:00,-0.001,",  # 13
             "14,2,7,2024-01-01 10:00:00,2024-01-01 10:00:00,-0,",  # 14
             "15,2,1,2024-01-01T10:00:00+08:00,2024-01-01 02:00:00Z,0,",  # 15
-            "16,2,1,2024-01-01 10:00:00,2024-01-01 10:00:00,1.2345,",  # 16
+            "16,2,1,2024-01-01 10:00:00,2024-01-01 10:00:00,1.2345675,",  # 16
         ),
     )
     ref = load(tmp_path, SEED)
@@ -253,9 +253,10 @@ def test_rule_reasons_in_order(tmp_path: Path) -> None:
         (13, "quarantined", "negative_size"),
         (14, "quarantined", "unknown_movie"),  # size -0 is fine, movie 7 is unknown
         (15, "accepted", None),  # 02:00 UTC both: equal is fine
-        (16, "quarantined", "invalid_size"),  # more than 3 decimals is not rounded
+        (16, "accepted", None),  # any decimals, rounded half up to 6
     ]
     assert ref.current["streams"][15]["size_mb"] == Decimal("0.000")
+    assert ref.current["streams"][16]["size_mb"] == Decimal("1.234568")
 
 
 def test_review_rules(tmp_path: Path) -> None:
