@@ -196,21 +196,8 @@ def staged_values(values: dict[str, str]) -> tuple[object, ...]:
 
 
 def is_valid_date(text: str) -> bool:
-    """d/m/yy or d/m/yyyy (1-2 digit day and month) naming a real day.
-
-    A two-digit year follows the strptime pivot: 00-68 are 20yy, 69-99 are 19yy.
-    """
-    match = _DATE.fullmatch(trim(text))
-    if match is None:
-        return False
-    day, month, year = (int(part) for part in match.groups())
-    if len(match.group(3)) == 2:
-        year += 2000 if year <= 68 else 1900
-    try:
-        datetime.date(year, month, day)
-    except ValueError:
-        return False
-    return True
+    """d/m/yy or d/m/yyyy (1-2 digit day and month) naming a real day (see parse_date)."""
+    return parse_date(text) is not None
 
 
 def is_valid_time(text: str) -> bool:
