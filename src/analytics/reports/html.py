@@ -97,6 +97,7 @@ class Chart:
     name: str
     caption: str
     png: bytes
+    spec: dict[str, Any] = field(default_factory=dict)  # the Vega-Lite specification drawn
 
 
 @dataclass
@@ -118,7 +119,7 @@ class Section:
     tables: list[Table] = field(default_factory=list)
 
     def chart(self, name: str, caption: str, chart: alt.TopLevelMixin) -> None:
-        self.charts.append(Chart(name, caption, charts.png(chart)))
+        self.charts.append(Chart(name, caption, charts.png(chart), charts.finish(chart).to_dict()))
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -629,15 +630,14 @@ def render(sections: list[Section], database: Path, generated_at: datetime) -> s
     return "\n".join(parts) + "\n"
 
 
-def write_html_report(database: Path | None, output_dir: Path) -> list[Path]:
-    """Write report.html and charts/*.png into output_dir; returns the paths written."""
-    source = database_path(database)
+def report_sections(source: Path) -> list[Section]:
+    """Every section of the report, read from the warehouse file, opened read-only."""
     try:
         con = connect_read_only(source)
     except duckdb.Error as error:
         raise ReportError(f"cannot open the warehouse: {error}") from None
     try:
-        sections = [
+        return [
             overview_section(con),
             pipeline_section(con),
             bank_section(con),
@@ -648,6 +648,12 @@ def write_html_report(database: Path | None, output_dir: Path) -> list[Path]:
         ]
     finally:
         con.close()
+
+
+def write_html_report(database: Path | None, output_dir: Path) -> list[Path]:
+    """Write report.html and charts/*.png into output_dir; returns the paths written."""
+    source = database_path(database)
+    sections = report_sections(source)
 
     charts_dir = output_dir / CHARTS_DIR
     charts_dir.mkdir(parents=True, exist_ok=True)

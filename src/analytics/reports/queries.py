@@ -179,13 +179,18 @@ def quarantine_tables() -> Query:
 
 
 def quarantine_table_of(source_name: str, tables: Sequence[str]) -> str | None:
-    """The quarantine table of a source name of the accounting: `bank` is
-    quarantine_bank__<entity>s, `streaming_movies` is quarantine_streaming__movies."""
+    """The quarantine table of a source name of the accounting: `streaming_movies` is
+    quarantine_streaming__movies, and `bank` the one table quarantine_bank__<entity>s."""
+    named = {}
+    by_system: dict[str, list[str]] = {}
     for table in tables:
         system, _, entity = table.removeprefix("quarantine_").partition("__")
-        if source_name in (system, f"{system}_{entity}"):
-            return table
-    return None
+        named[f"{system}_{entity}"] = table
+        by_system.setdefault(system, []).append(table)
+    if source_name in named:
+        return named[source_name]
+    only = by_system.get(source_name, [])
+    return only[0] if len(only) == 1 else None
 
 
 def quarantined_rows(table: str, reason: str | None, limit: int = 500) -> Query:
