@@ -15,7 +15,7 @@ export RAW_DATA_DIR ?= data/raw
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help env build test check lint format unit docs show outage report dashboard sample bench clean
+.PHONY: help env build postgres test check lint format unit docs show outage report dashboard sample bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -30,8 +30,20 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 
 env: $(VENV)/.synced ## create or update the virtual environment from uv.lock
 
-build: env ## build and test the warehouse into a copy, then publish it to $DUCKDB_PATH
+# ENGINE=postgres: load the raw files into the server the POSTGRES_* variables name, then
+# build what that target builds so far (README, "Engines"); `make postgres` starts a local one.
+ENGINE ?= duckdb
+build: env ## build and test the warehouse into a copy, then publish it (ENGINE=postgres: see README)
+ifeq ($(ENGINE),postgres)
+	$(BIN)/analytics-postgres load
+	DBT_TARGET=postgres DBT_TARGET_PATH=target/postgres $(BIN)/dbt build \
+	    --selector postgres_ported --exclude-resource-type unit_test $(DBT_ARGS)
+else
 	$(BIN)/analytics-build $(DBT_ARGS)
+endif
+
+postgres: env ## start a local PostgreSQL server in .postgres/ (then: source .postgres/env)
+	$(BIN)/analytics-postgres server start
 
 # dbt-score scores the manifest of a `dbt parse` against the in-memory `lint` target, kept in
 # its own folder (target/lint): it never opens the warehouse nor re-parses for other commands.

@@ -4,5 +4,13 @@
 {%- endmacro %}
 
 {% macro sql_text_list(values) -%}
+    {{ return(adapter.dispatch('sql_text_list')(values)) }}
+{%- endmacro %}
+
+{% macro postgres__sql_text_list(values) -%}
+    array[{% for value in values %}{{ sql_text(value) }}{{ ", " if not loop.last }}{% endfor %}]::text[]
+{%- endmacro %}
+
+{% macro default__sql_text_list(values) -%}
     [{% for value in values %}{{ sql_text(value) }}{{ ", " if not loop.last }}{% endfor %}]
 {%- endmacro %}

@@ -26,7 +26,7 @@
         started_at timestamp,
         finished_at timestamp,
         status varchar,
-        elapsed_seconds double,
+        elapsed_seconds double precision,
         nodes_total integer,
         nodes_failed integer
     );
@@ -38,7 +38,7 @@
         resource_type varchar,
         materialized varchar,
         status varchar,
-        elapsed_seconds double,
+        elapsed_seconds double precision,
         rows_affected bigint,
         failures bigint,
         message varchar

@@ -7,6 +7,10 @@
     may hold line breaks (a record of several lines, from raw_csv_lines()). A byte-order mark
     at the start of the line is no part of its first field. -#}
 {% macro csv_split(raw_line) -%}
+    {{ return(adapter.dispatch('csv_split')(raw_line)) }}
+{%- endmacro %}
+
+{% macro default__csv_split(raw_line) -%}
     {%- set line = without_bom(raw_line) -%}
     case
         when ({{ line }}) is null then null
@@ -22,5 +26,35 @@
                     else field
                 end
             )
+    end
+{%- endmacro %}
+
+{#- PostgreSQL: the same rules with an array of the matched fields (regexp_matches 'g'). -#}
+{% macro postgres__csv_split(raw_line) -%}
+    {%- set line = without_bom(raw_line) -%}
+    case
+        when ({{ line }}) is null then null
+        when strpos(({{ line }}), '"') = 0 then string_to_array(({{ line }}), ',')
+        else (
+            select
+                case
+                    when string_agg(piece.match[1], ',' order by piece.position) = ({{ line }})
+                        then array_agg(
+                            case
+                                when left(piece.match[1], 1) = '"'
+                                    then replace(
+                                        substr(piece.match[1], 2, length(piece.match[1]) - 2),
+                                        '""',
+                                        '"'
+                                    )
+                                else piece.match[1]
+                            end
+                            order by piece.position
+                        )
+                end
+            from regexp_matches(
+                ({{ line }}) || ',', '("(?:[^"]|"")*"|[^,"]*),', 'g'
+            ) with ordinality as piece (match, position)
+        )
     end
 {%- endmacro %}

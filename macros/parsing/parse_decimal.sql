@@ -11,6 +11,6 @@
             trim({{ text }}),
             '[+-]?([0-9]+([.][0-9]{{ decimals }})?|[.][0-9]{{ only_decimals }})'
         )
-            then try_cast(trim({{ text }}) as decimal(18, {{ scale }}))
+            then {{ try_cast('trim(' ~ text ~ ')', 'decimal(18, ' ~ scale ~ ')') }}
     end
 {%- endmacro %}

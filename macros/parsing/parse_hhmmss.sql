@@ -11,11 +11,11 @@
 
 {% macro hhmmss_to_time(number) -%}
     case
-        when {{ number }} // 10000 < 24
-            and {{ number }} // 100 % 100 < 60
+        when {{ integer_division(number, '10000') }} < 24
+            and {{ integer_division(number, '100') }} % 100 < 60
             and {{ number }} % 100 < 60
             then make_time(
-                {{ number }} // 10000, {{ number }} // 100 % 100, {{ number }} % 100
+                {{ integer_division(number, '10000') }}, {{ integer_division(number, '100') }} % 100, {{ number }} % 100
             )
     end
 {%- endmacro %}

@@ -5,14 +5,14 @@
     range (a count such as a duration). -#}
 {% macro parse_integer(text) -%}
     case
-        when regexp_full_match({{ text }}, '[+-]?[0-9]+') then try_cast({{ text }} as bigint)
+        when regexp_full_match({{ text }}, '[+-]?[0-9]+') then {{ try_cast(text, 'bigint') }}
     end
 {%- endmacro %}
 
 {% macro parse_positive_integer(text) -%}
     case
-        when regexp_full_match({{ text }}, '[0-9]+') and try_cast({{ text }} as integer) > 0
-            then try_cast({{ text }} as integer)
+        when regexp_full_match({{ text }}, '[0-9]+') and {{ try_cast(text, 'integer') }} > 0
+            then {{ try_cast(text, 'integer') }}
     end
 {%- endmacro %}
 
@@ -21,7 +21,7 @@
 {% macro parse_iso_date(text) -%}
     case
         when regexp_full_match({{ text }}, '[0-9]{4}-[0-9]{2}-[0-9]{2}')
-            then try_cast({{ text }} as date)
+            then {{ try_cast(text, 'date') }}
     end
 {%- endmacro %}
 

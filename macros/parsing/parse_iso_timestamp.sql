@@ -17,7 +17,7 @@
 {% macro iso_timestamp_zone(text) -%}
     case
         when right({{ text }}, 1) = 'Z' then 'Z'
-        when substr({{ text }}, -6, 1) in ('+', '-') and substr({{ text }}, -3, 1) = ':'
+        when left(right({{ text }}, 6), 1) in ('+', '-') and left(right({{ text }}, 3), 1) = ':'
             then right({{ text }}, 6)
         else ''
     end
@@ -57,8 +57,22 @@
                 )
             )
             then case
-                when {{ zone }} = '' then try_cast({{ text }} as timestamp)
-                else timezone('UTC', try_cast({{ text }} as timestamptz))
+                when {{ zone }} = '' then {{ try_cast(iso_timestamp_microseconds(text), 'timestamp') }}
+                else timezone('UTC', {{ try_cast(iso_timestamp_microseconds(text), 'timestamptz') }})
             end
     end
+{%- endmacro %}
+
+{#- The text as the cast reads it: DuckDB keeps six decimals of a second and drops the rest;
+    PostgreSQL would round them, so on PostgreSQL the digits after the sixth are cut first. -#}
+{% macro iso_timestamp_microseconds(text) -%}
+    {{ return(adapter.dispatch('iso_timestamp_microseconds')(text)) }}
+{%- endmacro %}
+
+{% macro default__iso_timestamp_microseconds(text) -%}
+    {{ text }}
+{%- endmacro %}
+
+{% macro postgres__iso_timestamp_microseconds(text) -%}
+    regexp_replace({{ text }}, '^([^.]*[.][0-9]{6})[0-9]+', '\1')
 {%- endmacro %}

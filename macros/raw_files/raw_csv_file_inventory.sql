@@ -24,19 +24,28 @@ line_stats as (
         -- the file's lines, counted from where its last record ends
         max(scan_position + line_count - 1) as physical_lines,
         -- and counted record by record: equal, unless a line was lost between records
-        sum(line_count) as record_lines,
+        cast(sum(line_count) as bigint) as record_lines,
         count(*) filter (where is_blank) as blank_lines,
         count(*) filter (where is_comment and not is_blank) as comment_lines,
         count(*) filter (where not is_blank and not is_comment) as records_with_header,
         min(scan_position) as first_scan_position,
         min(scan_position) filter (where not is_blank and not is_comment)
-            as header_scan_position,
-        arg_min(raw_line, scan_position) filter (where not is_blank and not is_comment)
-            as header_line,
-        arg_min(line_count, scan_position) filter (where not is_blank and not is_comment)
-            as header_lines
+            as header_scan_position
     from lines
     group by filename
+),
+
+headers as (
+    -- each file's first record that is neither blank nor a comment
+    select
+        line_stats.*,
+        lines.raw_line as header_line,
+        lines.line_count as header_lines
+    from line_stats
+    left join lines
+        on
+            line_stats.filename = lines.filename
+            and line_stats.header_scan_position = lines.scan_position
 ),
 
 inventory as (
@@ -61,7 +70,7 @@ inventory as (
         -- line, malformed ones included
         greatest(coalesce(line_stats.records_with_header, 0) - 1, 0) as rows_read
     from files
-    left join line_stats on files.file = line_stats.filename
+    left join headers as line_stats on files.file = line_stats.filename
 ),
 
 checked as (
@@ -82,7 +91,7 @@ select * from checked
 where
     case
         when header_line is not null and len(missing_columns) > 0
-            then error(
+            then error(  -- (on PostgreSQL: analytics_functions.error, engine_functions.sql)
                 {{ sql_text(source_label ~ ' file ') }} || source_file
                 || ' is unusable: missing required column(s) '
                 || array_to_string(missing_columns, ', ')

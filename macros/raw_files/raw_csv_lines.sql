@@ -23,6 +23,18 @@
     line_count (its physical lines), raw_line (its exact text, inner line breaks included,
     without the final one), is_blank (empty or spaces and tabs only), is_comment. -#}
 {% macro raw_csv_lines(text_source, files_source, comment_prefix=none) %}
+    {{- return(adapter.dispatch('raw_csv_lines')(text_source, files_source, comment_prefix)) -}}
+{% endmacro %}
+
+{#- PostgreSQL: the loader (analytics-postgres load) has cut the files into these rows
+    already, with the same rules (analytics/postgres/csv_lines.py); its table for the text
+    source holds them. -#}
+{% macro postgres__raw_csv_lines(text_source, files_source, comment_prefix=none) %}
+select filename, scan_position, line_count, raw_line, is_blank, is_comment
+from {{ text_source }}
+{% endmacro %}
+
+{% macro default__raw_csv_lines(text_source, files_source, comment_prefix=none) %}
 with
 
 files as (

@@ -25,19 +25,28 @@
     source; empty when the list is. -#}
 {% macro raw_files_relation(files) -%}
     {%- if files | length > 0 -%}
-    (select unnest({{ sql_text_list(files) }}) as file)
+    (select unnest({{ sql_text_list(files) }}) as file) as listed_files
     {%- else -%}
-    (select null::varchar as file where false)
+    (select cast(null as varchar) as file where false) as listed_files
     {%- endif -%}
 {%- endmacro %}
 
 {#- The text source (a read_text() of a glob) restricted to the given files: read_text() of
-    just those paths, so that the files loaded before are not read again (DuckDB's read_text()
+    just those paths (text_source, the source itself, is read on other engines), so that the files loaded before are not read again (DuckDB's read_text()
     reads every file of a glob before a filter on filename applies). The model still calls
     source() for the text source, which records the lineage. Never called with an empty list:
     raw_csv_lines() reads nothing when the files relation is empty. -#}
-{% macro raw_texts_of_files(files) -%}
-    (select filename, content from read_text({{ sql_text_list(files) }}))
+{% macro raw_texts_of_files(text_source, files) -%}
+    {{ return(adapter.dispatch('raw_texts_of_files')(text_source, files)) }}
+{%- endmacro %}
+
+{% macro default__raw_texts_of_files(text_source, files) -%}
+    (select filename, content from read_text({{ sql_text_list(files) }})) as texts
+{%- endmacro %}
+
+{#- PostgreSQL: the loader's records of those files (the text source holds every file's). -#}
+{% macro postgres__raw_texts_of_files(text_source, files) -%}
+    (select * from {{ text_source }} where filename = any({{ sql_text_list(files) }})) as texts
 {%- endmacro %}
 
 {#- The paths of the files an inventory model lists as `loaded` (they hold rows) that a

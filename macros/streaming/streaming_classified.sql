@@ -103,9 +103,11 @@
 {%- endmacro %}
 
 {% macro default__streaming_tombstones_kept(typed, columns) -%}
+    {%- if execute %}
     {{ exceptions.raise_compiler_error(
         'streaming_tombstones_kept: this engine has no `select * replace`; list the columns'
     ) }}
+    {%- endif %}
 {%- endmacro %}
 
 {% macro duckdb__streaming_tombstones_kept(typed, columns) -%}

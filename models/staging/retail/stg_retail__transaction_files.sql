@@ -17,7 +17,7 @@ with
 
 new_lines as (
     {{ raw_csv_lines(
-        text_source=raw_texts_of_files(new_files),
+        text_source=raw_texts_of_files(text_source, new_files),
         files_source=raw_files_relation(new_files),
     ) }}
 ),

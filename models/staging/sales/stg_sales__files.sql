@@ -16,22 +16,26 @@ inventory as (
 ),
 
 named as (
-    -- one regular expression per file (not per row): cheap
+    -- (source_file is sales/<name>: the source's glob is sales/*.csv); one regular
+    -- expression per file (not per row): cheap
     select
         *,
-        regexp_extract(
-            parse_filename(file_path),
-            '^(web|mobile|store)_([0-9]{4}-[0-9]{2}-[0-9]{2})[.]csv$',
-            ['channel', 'file_date']
-        ) as name_parts
+        substr(source_file, length('sales/') + 1) as file_name,
+        regexp_full_match(
+            substr(source_file, length('sales/') + 1),
+            '(web|mobile|store)_[0-9]{4}-[0-9]{2}-[0-9]{2}[.]csv'
+        ) as is_well_named
     from inventory
 ),
 
 parsed as (
     select
         *,
-        nullif(name_parts['channel'], '') as channel,
-        try_strptime(nullif(name_parts['file_date'], ''), '%Y-%m-%d')::date as file_date
+        case when is_well_named then split_part(file_name, '_', 1) end as channel,
+        case
+            when is_well_named
+                then {{ try_cast("left(split_part(file_name, '_', 2), 10)", 'date') }}
+        end as file_date
     from named
 ),
 

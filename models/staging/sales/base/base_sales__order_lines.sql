@@ -63,7 +63,7 @@ parsed as (
         -- check instead of a regular expression, as try_cast alone also takes 1.5, 1e2, 0x10
         case
             when trim(ltrim(quantity_text, '+-'), '0123456789') = ''
-                then try_cast(quantity_text as integer)
+                then {{ try_cast('quantity_text', 'integer') }}
         end as quantity,
         {{ parse_decimal('unit_price_raw') }} as unit_price,
         -- dates and times
