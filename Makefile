@@ -15,7 +15,7 @@ export RAW_DATA_DIR ?= data/raw
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help env build postgres test check lint format unit docs show outage report sample bench clean
+.PHONY: help env build postgres test check lint format unit docs show outage report dashboard sample bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -78,6 +78,11 @@ unit: env ## dbt unit tests only, on a scratch warehouse (target/unit/)
 report: env ## HTML report with charts (output/report.html, output/charts/) and the report CSV files
 	$(BIN)/analytics-report html --output-dir output
 	$(BIN)/analytics-report trades
+
+# The dashboard reads the published warehouse ($DUCKDB_PATH) read-only, one fresh connection per
+# query, so it runs beside builds; Streamlit headless, no usage statistics, bound to localhost.
+dashboard: env ## serve the dashboard on http://localhost:8501 (PORT=... for another port)
+	$(BIN)/analytics-dashboard --port $(or $(PORT),8501)
 
 sample: env ## regenerate the sample data that ships in data/raw
 	$(BIN)/generate-data sample --out data/raw

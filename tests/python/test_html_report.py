@@ -75,6 +75,22 @@ def test_report_of_the_sample_has_the_source_and_pipeline_charts_and_no_data_not
             " (select invocation_id from audit.run_history order by started_at desc limit 1)"
             " and status not in ('success', 'pass', 'no-op') order by all"
         ).fetchall()
+        bank = con.execute(
+            "select count(distinct location), count(distinct customer_id),"
+            " sum(transaction_count), sum(sum_amount) from marts.location_customer_avg"
+        ).fetchone()
+        top_location = con.execute(
+            "select location, count(*), sum(transaction_count), sum(sum_amount),"
+            " round(sum(sum_amount) / sum(transaction_count), 2)"
+            " from marts.location_customer_avg group by 1 order by 4 desc, 1 limit 1"
+        ).fetchone()
+        reasons = con.execute(
+            "select count(*), sum(rows_quarantined) from marts.quarantine_reasons_by_build"
+        ).fetchone()
+        top_reasons = con.execute(
+            "select source_name, rejection_reason, rows_quarantined"
+            " from marts.quarantine_reasons_by_build order by 3 desc, 1, 2 limit 12"
+        ).fetchall()
         streaming = con.execute(
             "select month_start_date, "
             + ", ".join(name for name, _, _ in STREAMING_KPIS)
@@ -86,6 +102,7 @@ def test_report_of_the_sample_has_the_source_and_pipeline_charts_and_no_data_not
     assert headings == [
         "Source systems at a glance",
         "Pipeline health",
+        "Bank transactions (seed 000)",
         "Trades (seed 001)",
         "Multi-channel sales (seed 002)",
         "Streaming vendor feed (seed 003)",
@@ -111,6 +128,31 @@ def test_report_of_the_sample_has_the_source_and_pipeline_charts_and_no_data_not
     assert f"<td>trades</td>{cell(3)}{cell(137)}{cell(91)}{cell(6)}{cell(40)}" in page
     assert f"<td>sales</td>{cell(9)}{cell(360)}{cell(255)}{cell(17)}{cell(88)}" in page
     assert f"<td>bank</td><td>conflicting_duplicate</td>{cell(conflicting[0])}" in page
+    # Bank: the totals and the first location, in INR.
+    locations, customers, transactions, amount = bank
+    assert (
+        f"<tr>{cell(locations)}{cell(customers)}{cell(f'{transactions:,}')}"
+        f"{cell(f'{amount:,.2f}')}</tr>" in page
+    )
+    assert "<th>amount (INR)</th>" in page and "<th>average transaction (INR)</th>" in page
+    name, loc_customers, loc_transactions, loc_amount, loc_average = top_location
+    assert (
+        f"<tr><td>{name}</td>{cell(loc_customers)}{cell(loc_transactions)}"
+        f"{cell(f'{loc_amount:,.2f}')}{cell(f'{loc_average:,.2f}')}</tr>" in page
+    )
+    # Quarantine reasons: the top 12 and one line for the others, not 70 lines.
+    assert reasons[0] > 12
+    for source, reason, rows in top_reasons:
+        assert f"<tr><td>{source}</td><td>{reason}</td>{cell(rows)}</tr>" in page
+    shown = sum(rows for _, _, rows in top_reasons)
+    assert (
+        f"<tr><td>other</td><td>other ({reasons[0] - 12} more)</td>"
+        f"{cell(f'{reasons[1] - shown:,}')}</tr>" in page
+    )
+    # PnL is explained as the signed cash it is; amounts without a named currency say so.
+    assert "negative for buys and positive for sells" in page and "not a profit" in page
+    assert "<th>net cash flow (total PnL, ¤)</th>" in page
+    assert "the data contract does not name it" in page
     # Streaming: one table row per month of the mart, each KPI with its decimals.
     assert len(streaming) >= 2
     for month, *values in streaming:
@@ -139,6 +181,7 @@ def test_report_of_the_sample_has_the_source_and_pipeline_charts_and_no_data_not
         "pipeline_build_durations",
         "pipeline_rows_per_source",
         "pipeline_quarantine_reasons",
+        "bank_top_locations",
         "trades_weekly_volume",
         "trades_pnl_distribution",
         "sales_daily_by_channel",
@@ -202,9 +245,11 @@ create or replace table marts.category_monthly_trends (
 insert into marts.category_monthly_trends values
     ('2024-01-01', 'Books', 60, 120, 4000.00), ('2024-02-01', 'Books', 70, 140, 4500.00);
 create or replace table marts.customer_segments (
-    customer_id varchar, segment varchar, monetary decimal(18, 2));
+    customer_id varchar, segment varchar, monetary decimal(18, 2), frequency bigint,
+    recency_days integer);
 insert into marts.customer_segments values
-    ('C1', 'champions', 900.00), ('C2', 'champions', 100.00), ('C3', 'at_risk', 5.50);
+    ('C1', 'champions', 900.00, 5, 2), ('C2', 'champions', 100.00, 3, 4),
+    ('C3', 'at_risk', 5.50, 1, 90);
 delete from marts.weekly_trades;
 """
 
@@ -241,11 +286,12 @@ def test_report_draws_the_sources_that_have_data_and_notes_the_empty_ones(
     assert f"<td>North</td>{cell(210)}{cell(510)}{cell('25,345.67')}" in page
     assert f"<td>South</td>{cell(40)}{cell(80)}{cell('2,000.00')}" in page
     assert f"<td>Books</td>{cell(130)}{cell(260)}{cell('8,500.00')}" in page
-    assert f"<td>champions</td>{cell(2)}{cell('1,000.00')}" in page
+    assert f"<td>champions</td>{cell(2)}{cell('1,000.00')}{cell('4.00')}{cell('3.0')}" in page
     assert charts(out) == {
         "pipeline_build_durations",
         "pipeline_rows_per_source",
         "pipeline_quarantine_reasons",
+        "bank_top_locations",
         "sales_daily_by_channel",
         "sales_top_products",
         "retail_regional_revenue",

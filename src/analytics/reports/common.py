@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -55,14 +57,48 @@ def output_file(reports_dir: Path, name: str) -> Path:
     return path
 
 
-def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Path:
-    """Write rows as CSV (LF endings, values as str(); None as empty), atomically."""
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """Rows as CSV text (LF endings, values as str(); None as empty)."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow("" if value is None else value for value in row)
+    return buffer.getvalue()
+
+
+def write_atomic(path: Path, content: str | bytes) -> Path:
+    """Write a file through a .partial copy renamed over it: never half-written."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
-    with partial.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow("" if value is None else value for value in row)
+    if isinstance(content, bytes):
+        partial.write_bytes(content)
+    else:
+        partial.write_text(content, encoding="utf-8", newline="")
     partial.replace(path)
     return path
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Path:
+    """Write rows as CSV (see csv_text), atomically."""
+    return write_atomic(path, csv_text(header, rows))
+
+
+def fmt(value: Any, decimals: int = 2) -> str:
+    """A number or date as the report and the dashboard show it: integers with thousands
+    separators, other numbers to `decimals` decimals, timestamps to the second."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, Decimal | float):
+        if isinstance(value, float) and value != value:  # NaN: no value
+            return ""
+        return f"{value:,.{decimals}f}"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)

@@ -5,12 +5,15 @@ it opens offline) and a PNG copy of every chart in ``charts/`` next to it. Each 
 its marts only when they exist and have rows, and otherwise says plainly that its source system
 has no table or no data yet, so the report works on whatever sources the warehouse holds.
 
-Sections: the pipeline's health (build durations over time, the last runs and their slowest and
-failing nodes, rows per source and quarantined rows per reason in the last build), then one per
-source system: trades (weekly volume and PnL distribution by client type), sales (daily orders
-and revenue by channel, top products), streaming (the seed's KPIs by month, one small chart
-each, and their table), retail (revenue by region and by product category per month, customer
-segments).
+The questions are `analytics.reports.queries` and the charts `analytics.charts`, the same ones
+the dashboard (`make dashboard`) shows; here the charts are rendered to PNG by vl-convert.
+
+Sections: the pipeline's health (build durations, the last runs and their slowest and failing
+nodes, rows per source and the top quarantine reasons in the last build), then one per source
+system: bank (location averages), trades (weekly volume, the net cash flow by client type, the
+top bronze clients), sales (daily orders and revenue by channel, top products), streaming (the
+seed's KPIs by month, one small chart each, and their table), retail (revenue by region and by
+product category per month, customer segments).
 """
 
 from __future__ import annotations
@@ -18,29 +21,25 @@ from __future__ import annotations
 import argparse
 import base64
 import html
-import io
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import altair as alt
 import duckdb
-import matplotlib
 
-matplotlib.use("Agg")
-
-import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
-from matplotlib.figure import Figure
-
+from analytics import charts
+from analytics.reports import queries
 from analytics.reports.common import (
     ReportError,
     connect_read_only,
     database_path,
+    fmt,
     output_file,
+    write_atomic,
 )
 
 DEFAULT_OUTPUT_DIR = Path("output")
@@ -49,7 +48,12 @@ CHARTS_DIR = "charts"
 
 # The marts each source system's section reads (the first is the one the note names).
 SOURCE_TABLES: dict[str, tuple[str, ...]] = {
-    "trades": ("marts.weekly_trades",),
+    "bank": ("marts.location_customer_avg",),
+    "trades": (
+        "marts.weekly_trades",
+        "marts.top_bronze_clients_by_volume",
+        "marts.top_bronze_clients_by_pnl",
+    ),
     "sales": ("marts.daily_sales", "marts.daily_top_products"),
     "streaming": ("marts.streaming_monthly_kpis",),
     "retail": (
@@ -64,6 +68,7 @@ CHART_NAMES = (
     "pipeline_build_durations",
     "pipeline_rows_per_source",
     "pipeline_quarantine_reasons",
+    "bank_top_locations",
     "trades_weekly_volume",
     "trades_pnl_distribution",
     "sales_daily_by_channel",
@@ -81,7 +86,10 @@ STREAMING_KPIS: tuple[tuple[str, str, int], ...] = (
     ("median_stream_size_gb", "median stream size (GB)", 6),
     ("users_watched_half_last_week", "users who watched half a movie in the last week", 0),
 )
-PALETTE = ("#2E8B57", "#5B8DEF", "#E4572E", "#8E7CC3", "#F2A541", "#3BB3C3", "#7A7A7A")
+# How many quarantine reasons the chart and table show before one "other" line.
+TOP_REASONS = 12
+BUILDS_SHOWN = 30
+LOCATIONS_SHOWN = 15
 
 
 @dataclass
@@ -89,6 +97,7 @@ class Chart:
     name: str
     caption: str
     png: bytes
+    spec: dict[str, Any] = field(default_factory=dict)  # the Vega-Lite specification drawn
 
 
 @dataclass
@@ -109,18 +118,17 @@ class Section:
     charts: list[Chart] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
 
+    def chart(self, name: str, caption: str, chart: alt.TopLevelMixin) -> None:
+        self.charts.append(Chart(name, caption, charts.png(chart), charts.finish(chart).to_dict()))
+
 
 # --- reading -------------------------------------------------------------------------------
 
 
 def row_count(con: duckdb.DuckDBPyConnection, relation: str) -> int | None:
     """Rows in schema.table, or None when the table (or view) does not exist."""
-    schema, name = relation.split(".")
-    exists = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, name],
-    ).fetchone()
-    if not exists or exists[0] == 0:
+    exists = queries.run(con, queries.table_exists(relation)).rows
+    if not exists or exists[0][0] == 0:
         return None
     counted = con.execute(f"select count(*) from {relation}").fetchone()
     return int(counted[0]) if counted else 0
@@ -139,93 +147,6 @@ def query(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[Any, ...]]:
     return con.execute(sql).fetchall()
 
 
-# --- formatting ----------------------------------------------------------------------------
-
-
-def fmt(value: Any, decimals: int = 2) -> str:
-    """A cell: integers with thousands separators, other numbers to `decimals` decimals."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, Decimal | float):
-        return f"{value:,.{decimals}f}"
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def png_of(figure: Figure) -> bytes:
-    buffer = io.BytesIO()
-    figure.tight_layout()
-    figure.savefig(buffer, format="png", dpi=100)
-    plt.close(figure)
-    return buffer.getvalue()
-
-
-def series_by(
-    rows: list[tuple[Any, ...]],
-) -> dict[str, tuple[list[Any], list[float]]]:
-    """(x, group, y) rows to one (xs, ys) series per group, in row order."""
-    series: dict[str, tuple[list[Any], list[float]]] = {}
-    for x, group, y in rows:
-        xs, ys = series.setdefault(str(group), ([], []))
-        xs.append(x)
-        ys.append(float(y or 0))
-    return series
-
-
-def symlog_label(value: float) -> str:
-    """0, or a signed power of ten in mathtext (e.g. -10^5)."""
-    if value == 0:
-        return "0"
-    sign = "-" if value < 0 else ""
-    return f"${sign}10^{{{round(math.log10(abs(value)))}}}$"
-
-
-def line_chart(
-    name: str, caption: str, rows: list[tuple[Any, ...]], ylabel: str, *, markers: bool = True
-) -> Chart:
-    figure, axes = plt.subplots(figsize=(9, 4))
-    for index, (group, (xs, ys)) in enumerate(series_by(rows).items()):
-        axes.plot(
-            xs,
-            ys,
-            marker="o" if markers else None,
-            color=PALETTE[index % len(PALETTE)],
-            label=group,
-        )
-    axes.set_title(caption)
-    axes.set_ylabel(ylabel)
-    axes.grid(alpha=0.3)
-    axes.legend(fontsize="small")
-    figure.autofmt_xdate()
-    return Chart(name, caption, png_of(figure))
-
-
-def barh_chart(
-    name: str,
-    caption: str,
-    labels: list[str],
-    values: list[float],
-    xlabel: str,
-    colour: str = PALETTE[0],
-) -> Chart:
-    figure, axes = plt.subplots(figsize=(9, max(2.5, 0.35 * len(labels) + 1)))
-    positions = list(range(len(labels)))
-    axes.barh(positions, values, color=colour)
-    axes.set_yticks(positions, labels, fontsize="small")
-    axes.invert_yaxis()
-    axes.set_title(caption)
-    axes.set_xlabel(xlabel)
-    axes.grid(axis="x", alpha=0.3)
-    return Chart(name, caption, png_of(figure))
-
-
 # --- sections ------------------------------------------------------------------------------
 
 
@@ -242,32 +163,12 @@ def pipeline_section(con: duckdb.DuckDBPyConnection) -> Section:
     if note:
         section.notes.append(note)
     else:
-        builds = query(
-            con,
-            "select started_at, status, elapsed_seconds from audit.run_history"
-            " where command = 'build' order by started_at",
-        )
-        if builds:
-            figure, axes = plt.subplots(figsize=(9, 3.5))
-            xs = [row[0] for row in builds]
-            axes.plot(xs, [row[2] for row in builds], color="#7A7A7A", linewidth=1)
-            for status, colour in (("success", PALETTE[0]), ("error", PALETTE[2])):
-                points = [(row[0], row[2]) for row in builds if row[1] == status]
-                if points:
-                    axes.scatter(*zip(*points, strict=True), color=colour, label=status, zorder=3)
-            if len(set(xs)) == 1:  # one build: a window of an hour around it, not years
-                axes.set_xlim(xs[0] - timedelta(minutes=30), xs[0] + timedelta(minutes=30))
-            locator = mdates.AutoDateLocator()
-            axes.xaxis.set_major_locator(locator)
-            axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-            axes.set_title("Build durations over time")
-            axes.set_ylabel("seconds")
-            axes.set_ylim(bottom=0)
-            axes.grid(alpha=0.3)
-            axes.legend(fontsize="small")
-            figure.autofmt_xdate()
-            section.charts.append(
-                Chart("pipeline_build_durations", "Build durations over time", png_of(figure))
+        builds = queries.run(con, queries.builds(BUILDS_SHOWN))
+        if builds.rows:
+            section.chart(
+                "pipeline_build_durations",
+                "Build durations",
+                charts.build_durations(builds.frame()),
             )
         section.tables.append(
             Table(
@@ -280,30 +181,21 @@ def pipeline_section(con: duckdb.DuckDBPyConnection) -> Section:
                 ),
             )
         )
-        last = "(select invocation_id from audit.run_history order by started_at desc limit 1)"
+        last = query(con, "select invocation_id from audit.run_history order by started_at desc")
+        invocation = last[0][0]
         section.tables.append(
             Table(
                 "Slowest nodes of the last run",
                 ("node", "type", "status", "seconds", "rows"),
-                query(
-                    con,
-                    "select node_name, resource_type, status, elapsed_seconds, rows_affected"
-                    f" from audit.node_history where invocation_id = {last}"
-                    " order by elapsed_seconds desc, node_name limit 10",
-                ),
+                queries.run(con, queries.slowest_nodes(invocation)).rows,
             )
         )
-        problems = query(
-            con,
-            "select node_name, resource_type, status, message from audit.node_history"
-            f" where invocation_id = {last}"
-            " and status not in ('success', 'pass', 'no-op') order by status, node_name",
-        )
+        problems = queries.run(con, queries.node_problems(invocation)).rows
         if problems:
             section.tables.append(
                 Table(
                     "Log of the last run: nodes that did not pass",
-                    ("node", "type", "status", "message"),
+                    ("node", "type", "status", "failures", "message"),
                     problems,
                 )
             )
@@ -315,26 +207,13 @@ def pipeline_section(con: duckdb.DuckDBPyConnection) -> Section:
     if note:
         section.notes.append(note)
     else:
-        latest = query(
-            con,
-            "select source_name, files, rows_read, rows_accepted, rows_duplicate,"
-            " rows_quarantined, 100 * quarantined_share from marts.data_quality_by_build"
-            " where invocation_id = (select invocation_id from marts.data_quality_by_build"
-            " order by built_at desc limit 1) order by source_name",
-        )
-        figure, axes = plt.subplots(figsize=(9, max(2.5, 0.6 * len(latest) + 1)))
-        names = [row[0] for row in latest]
-        left = [0.0] * len(latest)
-        for index, label in ((3, "accepted"), (4, "duplicate"), (5, "quarantined")):
-            values = [float(row[index]) for row in latest]
-            axes.barh(names, values, left=left, label=label, color=PALETTE[index - 3])
-            left = [a + b for a, b in zip(left, values, strict=True)]
-        axes.invert_yaxis()
-        axes.set_title("Rows per source in the last build")
-        axes.set_xlabel("rows read")
-        axes.legend(fontsize="small")
-        section.charts.append(
-            Chart("pipeline_rows_per_source", "Rows per source in the last build", png_of(figure))
+        latest = queries.run(con, queries.last_accounting())
+        section.chart(
+            "pipeline_rows_per_source",
+            "Rows per source in the last build",
+            charts.rows_by_outcome(
+                latest.frame(), by="source_name", title="Rows per source in the last build"
+            ),
         )
         section.tables.append(
             Table(
@@ -348,7 +227,7 @@ def pipeline_section(con: duckdb.DuckDBPyConnection) -> Section:
                     "quarantined",
                     "quarantined %",
                 ),
-                latest,
+                latest.rows,
             )
         )
 
@@ -357,29 +236,26 @@ def pipeline_section(con: duckdb.DuckDBPyConnection) -> Section:
     if note:
         section.notes.append(note)
     else:
-        latest_reasons = query(
-            con,
-            "select source_name, rejection_reason, rows_quarantined"
-            " from marts.quarantine_reasons_by_build"
-            " where invocation_id = (select invocation_id from marts.quarantine_reasons_by_build"
-            " order by built_at desc limit 1)"
-            " order by rows_quarantined desc, source_name, rejection_reason",
+        latest_reasons = queries.run(con, queries.last_quarantine_reasons()).frame()
+        caption = f"Quarantined rows: the top {TOP_REASONS} reasons in the last build"
+        section.chart(
+            "pipeline_quarantine_reasons",
+            caption,
+            charts.quarantine_reasons(
+                latest_reasons, top=TOP_REASONS, subtitle="the last build; by source and reason"
+            ),
         )
-        section.charts.append(
-            barh_chart(
-                "pipeline_quarantine_reasons",
-                "Quarantined rows per reason in the last build",
-                [f"{row[0]}: {row[1]}" for row in latest_reasons],
-                [float(row[2]) for row in latest_reasons],
-                "rows quarantined",
-                colour=PALETTE[2],
-            )
+        top = charts.top_with_other(
+            latest_reasons,
+            label_columns=["source_name", "rejection_reason"],
+            value="rows_quarantined",
+            top=TOP_REASONS,
         )
         section.tables.append(
             Table(
-                "Quarantined rows per reason in the last build",
+                caption + " (every reason and row: the dashboard's pipeline page)",
                 ("source", "reason", "rows"),
-                latest_reasons,
+                [(s, r, int(n)) for s, r, n in top.itertuples(index=False)],
             )
         )
     return section
@@ -413,60 +289,125 @@ def overview_section(con: duckdb.DuckDBPyConnection) -> Section:
     return section
 
 
+def bank_section(con: duckdb.DuckDBPyConnection) -> Section:
+    section, has_data = source_section(
+        con,
+        "bank",
+        "Bank transactions (seed 000)",
+        "From marts.location_customer_avg: one row per location and customer (sum, count and "
+        "average of the valid transaction amounts, in INR). A location's average is its amount "
+        "over its transactions.",
+    )
+    if not has_data:
+        return section
+    locations = queries.run(con, queries.bank_locations(limit=LOCATIONS_SHOWN))
+    section.chart(
+        "bank_top_locations",
+        f"Top {LOCATIONS_SHOWN} locations by amount",
+        charts.ranking(
+            locations.frame(),
+            label="location",
+            value="amount",
+            title=f"Top {LOCATIONS_SHOWN} locations by transaction amount",
+            x_title=charts.money("bank"),
+        ),
+    )
+    totals = queries.run(con, queries.bank_totals())
+    section.tables.append(
+        Table(
+            "Totals",
+            ("locations", "customers", "transactions", charts.money("bank")),
+            totals.rows,
+        )
+    )
+    section.tables.append(
+        Table(
+            f"Top {LOCATIONS_SHOWN} locations by amount",
+            (
+                "location",
+                "customers",
+                "transactions",
+                charts.money("bank"),
+                charts.money("bank", "average transaction"),
+            ),
+            locations.rows,
+        )
+    )
+    return section
+
+
 def trades_section(con: duckdb.DuckDBPyConnection) -> Section:
     section, has_data = source_section(
         con,
         "trades",
         "Trades (seed 001)",
-        "From marts.weekly_trades: one row per week, client type, user and symbol.",
+        "From marts.weekly_trades (one row per week, client type, user and symbol) and the "
+        "top bronze client marts. " + charts.PNL_NOTE + " " + charts.CURRENCY_NOTE,
     )
     if not has_data:
         return section
-    section.charts.append(
-        line_chart(
-            "trades_weekly_volume",
-            "Weekly trading volume by client type",
-            query(
-                con,
-                "select week_start_date, client_type, sum(total_volume)"
-                " from marts.weekly_trades group by all order by 1, 2",
+    section.chart(
+        "trades_weekly_volume",
+        "Weekly trading volume by client type",
+        charts.over_time(
+            queries.run(con, queries.trades_weekly_volume()).frame(),
+            x="week_start_date",
+            y="total_volume",
+            category="client_type",
+            grain="week",
+            title="Weekly trading volume by client type",
+            y_title="volume (quantity traded)",
+        ),
+    )
+    distribution = queries.run(con, queries.trades_pnl_distribution())
+    section.chart(
+        "trades_pnl_distribution",
+        "Net cash flow (the mart's PnL) per week, user and symbol, by client type",
+        charts.distribution(
+            distribution.frame(),
+            category="client_type",
+            title="Net cash flow (the mart's PnL) per week, user and symbol",
+            x_title=charts.money("trades", "sells minus buys"),
+            subtitle=[
+                "box: 25th to 75th percentile, white tick: median, line: 5th to 95th "
+                "percentile; dashed: zero",
+                "negative: the clients bought more than they sold (not a loss)",
+            ],
+        ),
+    )
+    section.tables.append(
+        Table(
+            "Net cash flow per week, user and symbol by client type (¤)",
+            (
+                "client type",
+                "rows",
+                "minimum",
+                "5th pct",
+                "25th pct",
+                "median",
+                "75th pct",
+                "95th pct",
+                "maximum",
             ),
-            "volume (quantity traded)",
+            distribution.rows,
         )
-    )
-    pnl = query(
-        con,
-        "select client_type, list(total_pnl order by total_pnl)"
-        " from marts.weekly_trades group by all order by 1",
-    )
-    figure, axes = plt.subplots(figsize=(9, 4))
-    axes.boxplot([[float(v) for v in row[1]] for row in pnl], showmeans=True)
-    axes.set_xticks(range(1, len(pnl) + 1), [row[0] for row in pnl])
-    axes.axhline(0, color="#7A7A7A", linewidth=0.8)
-    # PnL spans orders of magnitude: a symmetric log scale keeps small and large ones visible.
-    axes.set_yscale("symlog", linthresh=1000)
-    largest = max((abs(float(v)) for row in pnl for v in row[1]), default=1.0)
-    powers = range(3, max(3, math.ceil(math.log10(max(largest, 1.0)))) + 1)
-    ticks = sorted([0.0] + [sign * 10.0**k for k in powers for sign in (-1, 1)])
-    axes.set_yticks(ticks, [symlog_label(tick) for tick in ticks])
-    axes.set_title("PnL distribution by client type (per week, user and symbol)")
-    axes.set_ylabel("PnL (sells positive, buys negative)")
-    axes.grid(axis="y", alpha=0.3)
-    section.charts.append(
-        Chart("trades_pnl_distribution", "PnL distribution by client type", png_of(figure))
     )
     section.tables.append(
         Table(
             "Totals by client type",
-            ("client type", "users", "trades", "total volume", "total PnL"),
-            query(
-                con,
-                "select client_type, count(distinct user_id), sum(trade_count),"
-                " sum(total_volume), sum(total_pnl) from marts.weekly_trades"
-                " group by all order by 1",
-            ),
+            ("client type", "users", "trades", "total volume", "net cash flow (total PnL, ¤)"),
+            queries.run(con, queries.trades_by_client_type()).rows,
         )
     )
+    for by, label in (("volume", "volume"), ("pnl", "net cash flow (PnL)")):
+        if row_count(con, f"marts.top_bronze_clients_by_{by}"):
+            section.tables.append(
+                Table(
+                    f"Top 3 bronze clients by {label}",
+                    ("rank", "user", "total volume", "net cash flow (¤)", "trades"),
+                    queries.run(con, queries.top_bronze_clients(by)).rows,
+                )
+            )
     return section
 
 
@@ -475,64 +416,42 @@ def sales_section(con: duckdb.DuckDBPyConnection) -> Section:
         con,
         "sales",
         "Multi-channel sales (seed 002)",
-        "From marts.daily_sales (per day and channel) and marts.daily_top_products.",
+        "From marts.daily_sales (per day and channel) and marts.daily_top_products. "
+        + charts.CURRENCY_NOTE,
     )
     if not has_data:
         return section
-    daily = query(
-        con,
-        "select sales_date, channel, order_count, revenue from marts.daily_sales order by 1, 2",
-    )
-    figure, (orders_axes, revenue_axes) = plt.subplots(2, 1, figsize=(9, 6), sharex=True)
-    for index, (group, (xs, ys)) in enumerate(
-        series_by([(row[0], row[1], row[2]) for row in daily]).items()
-    ):
-        orders_axes.plot(xs, ys, marker="o", color=PALETTE[index % len(PALETTE)], label=group)
-    for index, (group, (xs, ys)) in enumerate(
-        series_by([(row[0], row[1], row[3]) for row in daily]).items()
-    ):
-        revenue_axes.plot(xs, ys, marker="o", color=PALETTE[index % len(PALETTE)], label=group)
-    orders_axes.set_title("Daily sales and revenue by channel")
-    orders_axes.set_ylabel("orders")
-    revenue_axes.set_ylabel("revenue")
-    for axes in (orders_axes, revenue_axes):
-        axes.grid(alpha=0.3)
-        axes.legend(fontsize="small")
-    figure.autofmt_xdate()
-    section.charts.append(
-        Chart("sales_daily_by_channel", "Daily sales and revenue by channel", png_of(figure))
+    daily = queries.run(con, queries.sales_daily()).frame()
+    section.chart(
+        "sales_daily_by_channel",
+        "Daily revenue and orders by channel",
+        charts.sales_daily(daily),
     )
     section.tables.append(
         Table(
             "Totals by channel",
-            ("channel", "days", "orders", "units sold", "revenue"),
-            query(
-                con,
-                "select channel, count(*), sum(order_count), sum(units_sold), sum(revenue)"
-                " from marts.daily_sales group by all order by 1",
-            ),
+            ("channel", "days", "orders", "units sold", charts.money("sales", "revenue")),
+            queries.run(con, queries.sales_by_channel()).rows,
         )
     )
     if row_count(con, "marts.daily_top_products"):
-        top = query(
-            con,
-            "select product_id, count(*), sum(units_sold), sum(revenue)"
-            " from marts.daily_top_products group by all order by 4 desc, 1 limit 10",
-        )
-        section.charts.append(
-            barh_chart(
-                "sales_top_products",
-                "Top products: revenue on the days they were in the daily top list",
-                [row[0] for row in top],
-                [float(row[3]) for row in top],
-                "revenue",
-            )
+        top = queries.run(con, queries.sales_top_products())
+        section.chart(
+            "sales_top_products",
+            "Top products: revenue on the days they were in the daily top 5",
+            charts.ranking(
+                top.frame(),
+                label="product_id",
+                value="revenue",
+                title="Top products: revenue on the days they were in the daily top 5",
+                x_title=charts.money("sales", "revenue"),
+            ),
         )
         section.tables.append(
             Table(
                 "Top 10 products (days in the daily top list)",
-                ("product", "days in top", "units sold", "revenue"),
-                top,
+                ("product", "days in top", "units sold", charts.money("sales", "revenue")),
+                top.rows,
             )
         )
     return section
@@ -546,39 +465,27 @@ def streaming_section(con: duckdb.DuckDBPyConnection) -> Section:
         "The seed's business questions by month, from marts.streaming_monthly_kpis (one row "
         "per month from the first to the last stream; a month without streams has empty "
         "averages and zero counts). The outage question is asked per outage window: see the "
-        "README.",
+        "README, or the dashboard's streaming page.",
     )
     if not has_data:
         return section
-    columns = ", ".join(name for name, _, _ in STREAMING_KPIS)
-    rows = query(
-        con, f"select month_start_date, {columns} from marts.streaming_monthly_kpis order by 1"
-    )
-    months = [row[0] for row in rows]
-    # One small chart per KPI (their units differ), sharing the month axis; a month without a
-    # value (no stream) is a gap in the line.
-    figure, all_axes = plt.subplots(
-        len(STREAMING_KPIS), 1, figsize=(9, 2.1 * len(STREAMING_KPIS)), sharex=True
-    )
-    for index, (axes, (_, label, _)) in enumerate(zip(all_axes, STREAMING_KPIS, strict=True)):
-        values = [math.nan if row[index + 1] is None else float(row[index + 1]) for row in rows]
-        axes.plot(months, values, marker="o", color=PALETTE[index % len(PALETTE)])
-        axes.set_title(label, fontsize="medium", loc="left")
-        finite = [value for value in values if not math.isnan(value)]
-        axes.set_ylim(bottom=0, top=max(finite, default=0.0) * 1.15 or 1.0)
-        axes.grid(alpha=0.3)
-    # a tick per month (every few months past a year), labelled once
-    all_axes[-1].xaxis.set_major_locator(mdates.MonthLocator(interval=math.ceil(len(rows) / 12)))
-    all_axes[-1].xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
-    figure.autofmt_xdate()
-    section.charts.append(
-        Chart("streaming_kpis_by_month", "Streaming KPIs by month", png_of(figure))
+    kpis = queries.run(con, queries.streaming_kpis([name for name, _, _ in STREAMING_KPIS]))
+    section.chart(
+        "streaming_kpis_by_month",
+        "Streaming KPIs by month",
+        charts.small_multiples(
+            kpis.frame(),
+            x="month_start_date",
+            grain="month",
+            panels=[(name, label, ",.2~f") for name, label, _ in STREAMING_KPIS],
+            title="Streaming KPIs by month",
+        ),
     )
     section.tables.append(
         Table(
             "KPIs by month",
             ("month", *(label for _, label, _ in STREAMING_KPIS)),
-            rows,
+            kpis.rows,
             {index + 1: places for index, (_, _, places) in enumerate(STREAMING_KPIS)},
         )
     )
@@ -591,68 +498,65 @@ def retail_section(con: duckdb.DuckDBPyConnection) -> Section:
         "retail",
         "Retail at scale (seed 004)",
         "From marts.regional_monthly_metrics, marts.category_monthly_trends and "
-        "marts.customer_segments.",
+        "marts.customer_segments. " + charts.CURRENCY_NOTE,
     )
     if not has_data:
         return section
-    section.charts.append(
-        line_chart(
-            "retail_regional_revenue",
-            "Revenue by region and month",
-            query(
-                con,
-                "select transaction_month, region, revenue"
-                " from marts.regional_monthly_metrics order by 1, 2",
-            ),
-            "revenue",
-        )
+    section.chart(
+        "retail_regional_revenue",
+        "Revenue by region and month",
+        charts.over_time(
+            queries.run(con, queries.retail_by_region_month()).frame(),
+            x="transaction_month",
+            y="revenue",
+            category="region",
+            grain="month",
+            title="Revenue by region and month",
+            y_title=charts.money("retail", "revenue"),
+        ),
     )
     section.tables.append(
         Table(
             "Totals by region",
-            ("region", "transactions", "units sold", "revenue"),
-            query(
-                con,
-                "select region, sum(transaction_count), sum(units_sold), sum(revenue)"
-                " from marts.regional_monthly_metrics group by all order by 4 desc, 1",
-            ),
+            ("region", "transactions", "units sold", charts.money("retail", "revenue")),
+            queries.run(con, queries.retail_by_region()).rows,
         )
     )
     if row_count(con, "marts.category_monthly_trends"):
-        section.charts.append(
-            line_chart(
-                "retail_category_revenue",
-                "Revenue by product category and month",
-                query(
-                    con,
-                    "select transaction_month, product_category, revenue"
-                    " from marts.category_monthly_trends order by 1, 2",
-                ),
-                "revenue",
-            )
+        section.chart(
+            "retail_category_revenue",
+            "Revenue by product category and month",
+            charts.over_time(
+                queries.run(con, queries.retail_by_category_month()).frame(),
+                x="transaction_month",
+                y="revenue",
+                category="product_category",
+                grain="month",
+                title="Revenue by product category and month",
+                y_title=charts.money("retail", "revenue"),
+            ),
         )
         section.tables.append(
             Table(
                 "Totals by product category",
-                ("category", "transactions", "units sold", "revenue"),
-                query(
-                    con,
-                    "select product_category, sum(transaction_count), sum(units_sold),"
-                    " sum(revenue) from marts.category_monthly_trends"
-                    " group by all order by 4 desc, 1",
-                ),
+                ("category", "transactions", "units sold", charts.money("retail", "revenue")),
+                queries.run(con, queries.retail_by_category()).rows,
             )
         )
     if row_count(con, "marts.customer_segments"):
+        segments = queries.run(con, queries.retail_segments())
         section.tables.append(
             Table(
                 "Customer segments",
-                ("segment", "customers", "monetary"),
-                query(
-                    con,
-                    "select segment, count(*), sum(monetary) from marts.customer_segments"
-                    " group by all order by 2 desc, 1",
+                (
+                    "segment",
+                    "customers",
+                    charts.money("retail", "monetary"),
+                    "average purchases",
+                    "average days since last purchase",
                 ),
+                segments.rows,
+                {3: 2, 4: 1},
             )
         )
     return section
@@ -726,17 +630,17 @@ def render(sections: list[Section], database: Path, generated_at: datetime) -> s
     return "\n".join(parts) + "\n"
 
 
-def write_html_report(database: Path | None, output_dir: Path) -> list[Path]:
-    """Write report.html and charts/*.png into output_dir; returns the paths written."""
-    source = database_path(database)
+def report_sections(source: Path) -> list[Section]:
+    """Every section of the report, read from the warehouse file, opened read-only."""
     try:
         con = connect_read_only(source)
     except duckdb.Error as error:
         raise ReportError(f"cannot open the warehouse: {error}") from None
     try:
-        sections = [
+        return [
             overview_section(con),
             pipeline_section(con),
+            bank_section(con),
             trades_section(con),
             sales_section(con),
             streaming_section(con),
@@ -745,25 +649,26 @@ def write_html_report(database: Path | None, output_dir: Path) -> list[Path]:
     finally:
         con.close()
 
+
+def write_html_report(database: Path | None, output_dir: Path) -> list[Path]:
+    """Write report.html and charts/*.png into output_dir; returns the paths written."""
+    source = database_path(database)
+    sections = report_sections(source)
+
     charts_dir = output_dir / CHARTS_DIR
     charts_dir.mkdir(parents=True, exist_ok=True)
     written = []
     drawn = set()
     for section in sections:
         for chart in section.charts:
-            path = output_file(charts_dir, f"{chart.name}.png")
-            partial = path.with_name(path.name + ".partial")
-            partial.write_bytes(chart.png)
-            partial.replace(path)
-            written.append(path)
+            written.append(write_atomic(output_file(charts_dir, f"{chart.name}.png"), chart.png))
             drawn.add(chart.name)
     for name in set(CHART_NAMES) - drawn:
         output_file(charts_dir, f"{name}.png").unlink(missing_ok=True)
 
-    report = output_file(output_dir, REPORT_NAME)
-    partial = report.with_name(report.name + ".partial")
-    partial.write_text(render(sections, source, datetime.now(UTC)), encoding="utf-8")
-    partial.replace(report)
+    report = write_atomic(
+        output_file(output_dir, REPORT_NAME), render(sections, source, datetime.now(UTC))
+    )
     return [report, *written]
 
 

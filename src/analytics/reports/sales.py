@@ -23,12 +23,15 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+import duckdb
+
 from analytics.reports.common import (
     ReportError,
     connect_read_only,
+    csv_text,
     output_file,
     parse_date,
-    write_csv,
+    write_atomic,
 )
 
 DAILY_SALES_HEADER = ("sales_date", "channel", "order_count", "units_sold", "revenue")
@@ -66,6 +69,45 @@ def requested_range(args: argparse.Namespace) -> tuple[date, date]:
     return first, last
 
 
+def per_date_reports(
+    con: duckdb.DuckDBPyConnection, first: date, last: date
+) -> list[tuple[date, dict[str, str]]]:
+    """For every date in [first, last] with sales, in order: the date and its two report files
+    ({file name: CSV text}). The dashboard offers the same files for download."""
+    present = {
+        row[0]
+        for row in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts'"
+        ).fetchall()
+    }
+    if not {"daily_sales", "daily_top_products"} <= present:
+        raise ReportError("the warehouse has no sales marts: run `make build` first")
+    daily = con.execute(
+        f"select {', '.join(DAILY_SALES_HEADER)} from marts.daily_sales"
+        " where sales_date between ? and ? order by sales_date, channel",
+        [first, last],
+    ).fetchall()
+    top = con.execute(
+        f"select {', '.join(TOP5_HEADER)} from marts.daily_top_products"
+        " where sales_date between ? and ? order by sales_date, product_rank",
+        [first, last],
+    ).fetchall()
+    return [
+        (
+            day,
+            {
+                f"daily_sales_{day.isoformat()}.csv": csv_text(
+                    DAILY_SALES_HEADER, (r for r in daily if r[0] == day)
+                ),
+                f"top5_products_{day.isoformat()}.csv": csv_text(
+                    TOP5_HEADER, (r for r in top if r[0] == day)
+                ),
+            },
+        )
+        for day in sorted({row[0] for row in daily})
+    ]
+
+
 def write_sales_reports(
     database: Path | None, reports_dir: Path, first: date, last: date
 ) -> tuple[list[Path], list[date]]:
@@ -73,41 +115,17 @@ def write_sales_reports(
     without sales)."""
     con = connect_read_only(database)
     try:
-        present = {
-            row[0]
-            for row in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts'"
-            ).fetchall()
-        }
-        if not {"daily_sales", "daily_top_products"} <= present:
-            raise ReportError("the warehouse has no sales marts: run `make build` first")
-        daily = con.execute(
-            f"select {', '.join(DAILY_SALES_HEADER)} from marts.daily_sales"
-            " where sales_date between ? and ? order by sales_date, channel",
-            [first, last],
-        ).fetchall()
-        top = con.execute(
-            f"select {', '.join(TOP5_HEADER)} from marts.daily_top_products"
-            " where sales_date between ? and ? order by sales_date, product_rank",
-            [first, last],
-        ).fetchall()
+        reports = per_date_reports(con, first, last)
     finally:
         con.close()
-    days = sorted({row[0] for row in daily})
     # every path is checked before anything is written
     targets = [
-        (
-            day,
-            output_file(reports_dir, f"daily_sales_{day.isoformat()}.csv"),
-            output_file(reports_dir, f"top5_products_{day.isoformat()}.csv"),
-        )
-        for day in days
+        (output_file(reports_dir, name), text)
+        for _, files in reports
+        for name, text in files.items()
     ]
-    written = []
-    for day, daily_path, top_path in targets:
-        written.append(write_csv(daily_path, DAILY_SALES_HEADER, (r for r in daily if r[0] == day)))
-        written.append(write_csv(top_path, TOP5_HEADER, (r for r in top if r[0] == day)))
-    with_sales = set(days)
+    written = [write_atomic(path, text) for path, text in targets]
+    with_sales = {day for day, _ in reports}
     missing = []
     day = first
     while day <= last:
