@@ -108,6 +108,11 @@ def start(data_dir: Path, port: int | None = None) -> Server:
             capture_output=True,
         )
         pw_file.unlink()
+    already = subprocess.run(
+        [_bin("pg_isready"), "-h", server.host, "-p", str(port)], capture_output=True
+    )
+    if not fresh and already.returncode == 0:
+        return server  # started before (`make postgres` twice)
     subprocess.run(
         _as_owner(
             [
