@@ -2,7 +2,7 @@
     are small functions of the same names in the schema `analytics_functions` (on the
     target's search_path), created by the on-run-start hook engine_functions_setup():
     regexp_full_match(text, pattern) (the pattern must keep to what RE2 and PostgreSQL's ARE
-    share), len(array), error(message), quantile_cont(value, fraction) (an aggregate, also
+    share), len(array), list_position(array, item), error(message), quantile_cont(value, fraction) (an aggregate, also
     a window function); and try_cast(), a macro, since a cast is syntax. -#}
 
 {#- A cast that gives null instead of an error: for text already checked for shape, the value
@@ -109,4 +109,7 @@
     create or replace function analytics_functions.len(list anyarray)
     returns integer language sql immutable parallel safe
     as 'select cardinality(list)';
+    create or replace function analytics_functions.list_position(list anyarray, item anyelement)
+    returns integer language sql immutable parallel safe
+    as 'select array_position(list, item)';
 {%- endmacro %}

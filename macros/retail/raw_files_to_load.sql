@@ -27,7 +27,7 @@
     {%- if files | length > 0 -%}
     (select unnest({{ sql_text_list(files) }}) as file) as listed_files
     {%- else -%}
-    (select cast(null as varchar) as file where false) as listed_files
+    (select cast(null as {{ dbt.type_string() }}) as file where false) as listed_files
     {%- endif -%}
 {%- endmacro %}
 

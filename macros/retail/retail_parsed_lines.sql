@@ -47,8 +47,8 @@
 {% endmacro %}
 
 {#- The retail rules' first half: the data lines of a CTE (source_file, line_number, raw_line
-    and the field positions of retail_field_positions()) split into raw values (text) and typed
-    values. Used by base_retail__transactions on every data line and on the few lines whose
+    and the field positions of retail_field_positions(), and the previous_* classification
+    columns of base_retail__transactions) split into raw values (text) and typed values. Used by base_retail__transactions on every data line and on the few lines whose
     transaction_id occurs more than once, so that all are judged by the very same code. -#}
 {% macro retail_parsed_lines(lines_cte) %}
     with
@@ -69,15 +69,16 @@
     ),
 
     mapped as (
-        -- (the input's other columns, such as a line's previous classification, pass through)
+        -- (the line's previous classification passes through)
         select
-            * exclude (
-                parsed_fields,
-                field_count,
-                {%- for column in retail_columns() %}
-                {{ column }}_position{{ "," if not loop.last }}
-                {%- endfor %}
-            ),
+            source_file,
+            line_number,
+            raw_line,
+            line_count,
+            previous_row_status,
+            previous_rejection_reason,
+            previous_copy_number,
+            is_well_formed,
             {%- for column in retail_columns() %}
             case
                 when is_well_formed then parsed_fields[{{ column }}_position]

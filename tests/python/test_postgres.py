@@ -5,7 +5,7 @@ process on a free port; each test has its own database. The raw files are loaded
 loader (`analytics-postgres load`), the warehouse is built by the real dbt CLI with
 `--target postgres`, and every table it builds is compared with the DuckDB warehouse built
 from the same files (tests/python/engines.py). What the target builds so far is the
-`postgres_ported` selector (bank, trades, sales; README, "Engines").
+`postgres_ported` selector (bank, trades, sales, retail; README, "Engines").
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def test_sample_equals_duckdb(
     warehouse = PostgresWarehouse(postgres, "sample", tmp_path)
     warehouse.build(SAMPLE_RAW_DIR)
     tables = warehouse.tables()
-    # the three ported sources, each from its files to its marts
+    # the four ported sources, each from its files to its marts
     for expected in (
         "staging.stg_bank__transactions",
         "quarantine.quarantine_bank__transactions",
@@ -100,6 +100,12 @@ def test_sample_equals_duckdb(
         "quarantine.quarantine_sales__order_lines",
         "marts.daily_sales",
         "marts.daily_top_products",
+        "staging.stg_retail__transactions",
+        "quarantine.quarantine_retail__transactions",
+        "marts.customer_segments",
+        "marts.regional_monthly_metrics",
+        "marts.category_monthly_trends",
+        "marts.daily_revenue",
     ):
         assert expected in tables
     # and the sample's rows really are there: the quarantine holds every reason's rows
@@ -156,6 +162,47 @@ def test_incremental_steps_equal_duckdb(
     other_days = [key for key in before if key[0] != date(2025, 9, 14)]
     assert other_days
     assert all(after[key] == before[key] for key in other_days)
+
+
+def test_retail_new_day_equals_duckdb(
+    postgres: server.Server, sample_build: SampleBuild, tmp_path: Path
+) -> None:
+    """Retail's incremental path on PostgreSQL (delete+insert by line, the marts' delete of
+    touched keys): the sample without its last day, then with it, equals DuckDB's full build
+    of the sample; the second build reads only the new file."""
+    raw = tmp_path / "raw"
+    shutil.copytree(SAMPLE_RAW_DIR, raw)
+    last_day = raw / "retail" / "2024-12-31.csv"
+    kept = tmp_path / "2024-12-31.csv"
+    shutil.move(last_day, kept)
+    warehouse = PostgresWarehouse(postgres, "retail_days", tmp_path / "pg")
+    retail = ("--selector", "retail")
+    warehouse.build(raw, selection=retail)
+    loaded = "select distinct source_file from staging.base_retail__transactions order by 1"
+    assert "retail/2024-12-31.csv" not in [row[0] for row in warehouse.rows(loaded)]
+    first_build = warehouse.rows(
+        "select max(loaded_by_invocation_id) from staging.base_retail__transactions"
+    )[0][0]
+
+    shutil.move(kept, last_day)
+    warehouse.build(raw, selection=retail)
+    # only the new day's lines (and earlier lines it reclassifies) were written again
+    rewritten = warehouse.rows(
+        "select distinct source_file from staging.base_retail__transactions"
+        f" where loaded_by_invocation_id <> '{first_build}'"
+    )
+    assert ("retail/2024-12-31.csv",) in rewritten
+    tables = [
+        "staging.stg_retail__transactions",
+        "staging.stg_retail__transaction_files",
+        "quarantine.quarantine_retail__transactions",
+        "marts.customer_segments",
+        "marts.regional_monthly_metrics",
+        "marts.category_monthly_trends",
+        "marts.daily_revenue",
+    ]
+    diffs = compare_tables(str(sample_build.database), warehouse.rows, tables)
+    assert not diffs, "\n".join(map(str, diffs))
 
 
 def test_loader_refuses_a_file_that_is_not_utf8(postgres: server.Server, tmp_path: Path) -> None:

@@ -35,6 +35,12 @@
     'customer_id', 'product_id', 'product_category', 'region', 'quantity', 'unit_price',
     'transaction_at',
 ] %}
+{%- set outcome_columns = [
+    'source_file', 'line_number', 'line_count', 'row_status', 'rejection_reason', 'copy_number',
+    'transaction_id', 'customer_id', 'product_id', 'product_category', 'region', 'quantity',
+    'unit_price', 'amount', 'transaction_at', 'transaction_date', 'raw_line',
+    'loaded_by_invocation_id',
+] %}
 
 with
 
@@ -73,8 +79,8 @@ new_data_lines as (
         {%- for position in positions %}
         files.{{ position }},
         {%- endfor %}
-        cast(null as varchar) as previous_row_status,
-        cast(null as varchar) as previous_rejection_reason,
+        cast(null as {{ dbt.type_string() }}) as previous_row_status,
+        cast(null as {{ dbt.type_string() }}) as previous_rejection_reason,
         cast(null as bigint) as previous_copy_number
     from new_lines
     inner join new_line_positions on new_lines.filename = new_line_positions.filename
@@ -94,10 +100,10 @@ new_unidentified as (
     -- new well-formed lines without a transaction_id: they can only be exact copies of
     -- earlier lines, which then have the same typed values
     {{ retail_parsed_lines(
-        '(select * from new_data_lines semi join ('
-        ~ 'select source_file, line_number from new_line_ids where transaction_id is null'
-        ~ ') as no_id on new_data_lines.source_file = no_id.source_file'
-        ~ ' and new_data_lines.line_number = no_id.line_number) as unidentified_lines'
+        '(select * from new_data_lines where exists ('
+        ~ 'select 1 from new_line_ids where new_line_ids.transaction_id is null'
+        ~ ' and new_data_lines.source_file = new_line_ids.source_file'
+        ~ ' and new_data_lines.line_number = new_line_ids.line_number)) as unidentified_lines'
     ) }}
 ),
 
@@ -126,8 +132,8 @@ prior_lines as (
             )
             or (
                 prior.transaction_id is null
-                and hash({{ typed_columns | join(', ') }}) in (
-                    select hash({{ typed_columns | join(', ') }}) from new_unidentified
+                and {{ classify_key_hash(typed_columns) }} in (
+                    select {{ classify_key_hash(typed_columns) }} from new_unidentified
                 )
             )
         )
@@ -224,7 +230,10 @@ outcomes as (
 final as (
     -- every new line, and the earlier lines whose classification changes: an earlier line
     -- that keeps its classification is left as it is (and does not count as touched)
-    select * exclude (previous_row_status, previous_rejection_reason, previous_copy_number)
+    select
+        {%- for column in outcome_columns %}
+        {{ column }}{{ "," if not loop.last }}
+        {%- endfor %}
     from outcomes
     where
         previous_row_status is null
