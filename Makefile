@@ -30,14 +30,13 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 
 env: $(VENV)/.synced ## create or update the virtual environment from uv.lock
 
-# ENGINE=postgres: load the raw files into the server the POSTGRES_* variables name, then
-# build what that target builds so far (README, "Engines"); `make postgres` starts a local one.
+# ENGINE=postgres: load the raw files into the server the POSTGRES_* variables name, build
+# into build_* schemas and publish them in one transaction (README, "Engines");
+# `make postgres` starts a local server.
 ENGINE ?= duckdb
 build: env ## build and test the warehouse into a copy, then publish it (ENGINE=postgres: see README)
 ifeq ($(ENGINE),postgres)
-	$(BIN)/analytics-postgres load
-	DBT_TARGET=postgres DBT_TARGET_PATH=target/postgres $(BIN)/dbt build \
-	    --selector postgres_ported --exclude-resource-type unit_test $(DBT_ARGS)
+	$(BIN)/analytics-postgres build $(DBT_ARGS)
 else
 	$(BIN)/analytics-build $(DBT_ARGS)
 endif

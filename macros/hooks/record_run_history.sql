@@ -16,10 +16,11 @@
     {%- set finished_at = modules.datetime.datetime.now(modules.pytz.utc) -%}
     {#- rows_affected: rows in the model's table after the build; null for views and tests #}
     {%- set elapsed = (finished_at - run_started_at).total_seconds() -%}
+    {%- set audit = generate_schema_name('audit', none) -%}
 
-    create schema if not exists audit;
+    create schema if not exists {{ audit }};
 
-    create table if not exists audit.run_history (
+    create table if not exists {{ audit }}.run_history (
         invocation_id varchar,
         command varchar,
         target_name varchar,
@@ -31,7 +32,7 @@
         nodes_failed integer
     );
 
-    create table if not exists audit.node_history (
+    create table if not exists {{ audit }}.node_history (
         invocation_id varchar,
         unique_id varchar,
         node_name varchar,
@@ -44,15 +45,15 @@
         message varchar
     );
 
-    comment on table audit.run_history is
+    comment on table {{ audit }}.run_history is
         'One row per dbt invocation (build, run, test...): when, status, elapsed seconds.';
-    comment on table audit.node_history is
+    comment on table {{ audit }}.node_history is
         'One row per node (model, test, hook) of each dbt invocation: status, timing, rows.';
 
-    delete from audit.run_history where invocation_id = {{ sql_text(invocation_id) }};
-    delete from audit.node_history where invocation_id = {{ sql_text(invocation_id) }};
+    delete from {{ audit }}.run_history where invocation_id = {{ sql_text(invocation_id) }};
+    delete from {{ audit }}.node_history where invocation_id = {{ sql_text(invocation_id) }};
 
-    insert into audit.run_history values (
+    insert into {{ audit }}.run_history values (
         {{ sql_text(invocation_id) }},
         {{ sql_text(flags.WHICH) }},
         {{ sql_text(target.name) }},
@@ -65,7 +66,7 @@
     );
 
     {%- if results %}
-    insert into audit.node_history values
+    insert into {{ audit }}.node_history values
     {%- for result in results %}
         (
             {{ sql_text(invocation_id) }},

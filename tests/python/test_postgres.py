@@ -12,14 +12,20 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import psycopg2
 import pytest
 
+from analytics.generate.bank import generate_bank
+from analytics.generate.retail import generate_retail
+from analytics.generate.sales import generate_sales
+from analytics.generate.trades import generate_trades
 from analytics.postgres import load, server
-from conftest import SAMPLE_RAW_DIR, SampleBuild, dbt_cli, run_dbt
+from conftest import DBT, PROJECT_DIR, SAMPLE_RAW_DIR, SampleBuild, dbt_cli, run_dbt
 from engines import compare_tables
 
 pytestmark = pytest.mark.dbt
@@ -64,8 +70,33 @@ class PostgresWarehouse:
         assert done.returncode == 0, output[-6000:]
         return output
 
-    def rows(self, sql: str) -> list[tuple]:
-        with self.connect() as connection, connection.cursor() as cur:
+    def publish(self, raw_dir: Path, **extra_env: str) -> subprocess.CompletedProcess[str]:
+        """The publishing build, `analytics-postgres build` (what `make build
+        ENGINE=postgres` runs), as a user runs it."""
+        env = {
+            **os.environ,
+            **self.env,
+            "RAW_DATA_DIR": str(raw_dir),
+            "DBT_TARGET_PATH": str(self.work_dir / "publish-target"),
+            "DBT_LOG_PATH": str(self.work_dir / "publish-logs"),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "NO_COLOR": "1",
+            **extra_env,
+        }
+        env.pop("DBT_TARGET", None)
+        return subprocess.run(
+            [str(DBT.with_name("analytics-postgres")), "build"],
+            cwd=PROJECT_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+
+    def rows(self, sql: str, role: str | None = None) -> list[tuple]:
+        env = self.env if role is None else {**self.env, "POSTGRES_USER": role}
+        with load.connect(env) as connection, connection.cursor() as cur:
             cur.execute(sql)
             return cur.fetchall()
 
@@ -83,9 +114,78 @@ class PostgresWarehouse:
 def test_sample_equals_duckdb(
     postgres: server.Server, sample_build: SampleBuild, tmp_path: Path
 ) -> None:
-    """Every table the PostgreSQL build makes from the sample equals DuckDB's, row for row."""
-    warehouse = PostgresWarehouse(postgres, "sample", tmp_path)
-    warehouse.build(SAMPLE_RAW_DIR)
+    """The publishing build on PostgreSQL (`make build ENGINE=postgres`), step by step: a good
+    build is published; analysts' role reads it and writes nothing; a failed build leaves it
+    exactly as it was (its run history arrives with the next good build); a wrong raw folder
+    is refused; the next good build, of the whole sample, replaces it at once, and every
+    table it made equals DuckDB's, row for row."""
+    raw = tmp_path / "raw"
+    shutil.copytree(SAMPLE_RAW_DIR, raw)
+    last_day = raw / "sales" / "web_2025-09-14.csv"
+    kept = tmp_path / "web_2025-09-14.csv"
+    shutil.move(last_day, kept)
+    warehouse = PostgresWarehouse(postgres, "sample", tmp_path / "pg")
+    first = warehouse.publish(raw)
+    assert first.returncode == 0, (first.stdout + first.stderr)[-6000:]
+    assert "analytics-postgres: published" in first.stdout
+    web = "select sales_date, order_count from marts.daily_sales where channel = 'web' order by 1"
+    published = warehouse.rows(web)
+    assert [row[0] for row in published] == [date(2025, 9, 12), date(2025, 9, 13)]
+
+    # the analysts' role reads the marts, and nothing else is theirs
+    reader = server.READER_ROLE
+    assert warehouse.rows(web, role=reader) == published
+    for statement, refused in (
+        ("insert into marts.daily_sales select * from marts.daily_sales", "permission denied"),
+        ("create table marts.mine (id integer)", "permission denied"),
+        ("select count(*) from raw_sales.sales_texts", "permission denied"),
+        ("drop table marts.daily_sales", "must be owner"),
+    ):
+        with pytest.raises(psycopg2.Error, match=refused):
+            warehouse.rows(statement, role=reader)
+
+    # a file that is unusable as a whole stops the build: nothing of it is published
+    broken = raw / "sales" / "web_2025-09-15.csv"
+    broken.write_text("order_id,quantity\nW1,2\n")
+    failed = warehouse.publish(raw)
+    assert failed.returncode != 0
+    assert "the published schemas were left as they were" in failed.stderr
+    assert warehouse.rows(web, role=reader) == published
+    failed_runs = warehouse.rows(
+        "select invocation_id from build_audit.run_history where status = 'error'"
+    )
+    assert len(failed_runs) == 1
+
+    # a folder without any source folder is refused before anything is built
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    refused = warehouse.publish(empty)
+    assert refused.returncode == 2
+    assert "holds none of the source folders" in refused.stderr
+    assert warehouse.rows(web, role=reader) == published
+
+    # the next good build publishes the whole sample, with the failed build in the history
+    broken.unlink()
+    shutil.move(kept, last_day)
+    second = warehouse.publish(raw)
+    assert second.returncode == 0, (second.stdout + second.stderr)[-6000:]
+    assert [row[0] for row in warehouse.rows(web, role=reader)] == [
+        date(2025, 9, 12),
+        date(2025, 9, 13),
+        date(2025, 9, 14),
+    ]
+    history = dict(
+        warehouse.rows("select invocation_id, status from audit.run_history", role=reader)
+    )
+    assert history[failed_runs[0][0]] == "error"
+    assert list(history.values()).count("success") == 2
+    # nothing of the builds is left behind: no build or retired schemas
+    leftovers = warehouse.rows(
+        "select nspname from pg_namespace"
+        " where nspname like 'build\\_%' or nspname like 'retired\\_%'"
+    )
+    assert leftovers == []
+
     tables = warehouse.tables()
     # the four ported sources, each from its files to its marts
     for expected in (
@@ -202,6 +302,34 @@ def test_retail_new_day_equals_duckdb(
         "marts.daily_revenue",
     ]
     diffs = compare_tables(str(sample_build.database), warehouse.rows, tables)
+    assert not diffs, "\n".join(map(str, diffs))
+
+
+def test_generated_data_equals_duckdb(postgres: server.Server, tmp_path: Path) -> None:
+    """A generated data set, with every defect kind the generators make (and BOMs and CRLF
+    endings), built on both engines: every table equal, row for row, so the quarantine per
+    reason and the staged rows agree on data nobody wrote by hand."""
+    raw = tmp_path / "raw"
+    generate_bank(raw, rows=1200, seed=21, files=3, defect_rate=0.08, bom_crlf_files={1})
+    generate_trades(raw, users=30, weeks=5, seed=21, defect_rate=0.08, bom_crlf_files={2})
+    generate_sales(raw, days=3, rows_per_file=50, seed=21, defect_rate=0.08)
+    generate_retail(raw, rows=1200, seed=21, files=3, defect_rate=0.08)
+    duck = run_dbt(
+        raw,
+        tmp_path / "duck" / "warehouse.duckdb",
+        "build",
+        *SELECTION,
+        work_dir=tmp_path / "duck",
+    )
+    assert duck.returncode == 0, duck.output[-4000:]
+    warehouse = PostgresWarehouse(postgres, "generated", tmp_path / "pg")
+    warehouse.build(raw)
+    tables = warehouse.tables()
+    quarantined = warehouse.rows(
+        "select count(distinct rejection_reason) from quarantine.quarantine_retail__transactions"
+    )[0][0]
+    assert quarantined >= 3
+    diffs = compare_tables(str(duck.database), warehouse.rows, tables)
     assert not diffs, "\n".join(map(str, diffs))
 
 

@@ -3,6 +3,7 @@
 analytics-postgres server start [--dir .postgres]   # prints `export POSTGRES_...` lines
 analytics-postgres server stop  [--dir .postgres]
 analytics-postgres load [--raw-dir data/raw]         # the raw schemas, from RAW_DATA_DIR
+analytics-postgres build [DBT BUILD ARGUMENTS...]    # load, build, publish (publish.py)
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from analytics.postgres import load, server
+from analytics.postgres import load, publish, server
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,7 +25,14 @@ def main(argv: list[str] | None = None) -> int:
     server_parser.add_argument("--dir", type=Path, default=Path(".postgres"))
     load_parser = commands.add_parser("load", help="load the raw files into the raw schemas")
     load_parser.add_argument("--raw-dir", default=os.environ.get("RAW_DATA_DIR", "data/raw"))
+    build_parser = commands.add_parser(
+        "build", help="load, build into build_* schemas, publish them in one transaction"
+    )
+    build_parser.add_argument("dbt_args", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
+
+    if args.command == "build":
+        return publish.main(args.dbt_args)
 
     if args.command == "load":
         with load.connect() as connection:

@@ -24,6 +24,7 @@ import argparse
 import glob
 import io
 import os
+import re
 import sys
 import time
 from collections.abc import Iterator
@@ -57,8 +58,25 @@ class LoadedTable:
     comment_prefix: str | None = None
 
 
-def declared_tables(project_dir: Path = PROJECT_DIR) -> list[LoadedTable]:
-    """The source tables with a `meta.load` declaration, from the sources YAML files."""
+# how the sources YAML puts the publishing build's schema prefix in front of a raw schema
+PREFIX_TEMPLATE = re.compile(r"\{\{\s*env_var\('ANALYTICS_SCHEMA_PREFIX',\s*''\)\s*\}\}")
+
+
+def source_schema(declared: str, prefix: str) -> str:
+    """A source's schema as dbt renders it: the prefix template replaced by `prefix`."""
+    schema = PREFIX_TEMPLATE.sub(prefix, declared)
+    if "{" in schema or not re.fullmatch(r"[a-z0-9_]+", schema):
+        raise ValueError(f"source schema {declared!r}: only the schema prefix template is read")
+    return schema
+
+
+def declared_tables(
+    project_dir: Path = PROJECT_DIR, prefix: str | None = None
+) -> list[LoadedTable]:
+    """The source tables with a `meta.load` declaration, from the sources YAML files, in the
+    schemas of the schema prefix (ANALYTICS_SCHEMA_PREFIX unless given)."""
+    if prefix is None:
+        prefix = os.environ.get("ANALYTICS_SCHEMA_PREFIX", "")
     tables = []
     for path in sorted((project_dir / "models").rglob("*sources.yml")):
         for source in yaml.safe_load(path.read_text()).get("sources", []):
@@ -70,7 +88,7 @@ def declared_tables(project_dir: Path = PROJECT_DIR) -> list[LoadedTable]:
                     raise ValueError(f"{path}: {table['name']}: unknown load kind {load['as']}")
                 tables.append(
                     LoadedTable(
-                        schema=source.get("schema", source["name"]),
+                        schema=source_schema(source.get("schema", source["name"]), prefix),
                         name=table["name"],
                         kind=load["as"],
                         globs=tuple(load["files"]),

@@ -230,10 +230,7 @@ outcomes as (
 final as (
     -- every new line, and the earlier lines whose classification changes: an earlier line
     -- that keeps its classification is left as it is (and does not count as touched)
-    select
-        {%- for column in outcome_columns %}
-        {{ column }}{{ "," if not loop.last }}
-        {%- endfor %}
+    select {{ outcome_columns | join(', ') }}
     from outcomes
     where
         previous_row_status is null
