@@ -680,6 +680,8 @@ def _pandas_typed(pd, np, rec):  # type: ignore[no-untyped-def]
     hours = pd.to_numeric(zone.str.slice(1, 3), errors="coerce").fillna(0).to_numpy()
     minutes = pd.to_numeric(zone.str.slice(4, 6), errors="coerce").fillna(0).to_numpy()
     ts_ok = m[0].notna().to_numpy() & (pd.to_numeric(m[3], errors="coerce") <= 23).to_numpy()
+    ts_ok &= (pd.to_numeric(m[4], errors="coerce") <= 59).to_numpy()
+    ts_ok &= (pd.to_numeric(m[5], errors="coerce") <= 59).to_numpy()
     ts_ok &= (hours <= 14) & (minutes <= 59)
     base = pd.to_datetime(
         (m[0] + "-" + m[1] + "-" + m[2] + " " + m[3] + ":" + m[4] + ":" + m[5]).where(ts_ok),
@@ -1049,7 +1051,478 @@ def run_pandas(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
     return {"accepted": len(acc), "quarantined": len(quarantined)}
 
 
-ENGINES = {"duckdb-sql": run_duckdb, "pandas": run_pandas}
+
+# --- Polars -------------------------------------------------------------------------------------
+
+
+def run_polars(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
+    import polars as pl
+
+    c = pl.col
+    paths = retail_files(raw)
+    texts = pl.DataFrame(
+        {
+            "file_index": list(range(len(paths))),
+            "source_file": [f"retail/{p.name}" for p in paths],
+            "content": [p.read_bytes().decode("utf-8") for p in paths],
+        },
+        schema_overrides={"file_index": pl.Int64},
+    )
+    # physical lines: split at LF (a CR before it belongs to a CRLF), then at lone CRs
+    lines = (
+        texts.lazy()
+        .select("file_index", "source_file", c("content").str.split("\n").alias("piece"))
+        .with_columns(c("piece").list.len().alias("n"))
+        .explode("piece")
+        .with_columns(pl.int_range(1, pl.len() + 1).over("file_index").alias("i"))
+        .filter(~((c("i") == c("n")) & (c("piece") == "")))
+        .with_columns(c("piece").str.ends_with("\r").alias("cr"))
+        .with_columns(
+            c("piece").str.strip_suffix("\r").str.split("\r").alias("sub"),
+            pl.when((c("i") < c("n")) & c("cr"))
+            .then(pl.lit("\r\n"))
+            .when(c("i") < c("n"))
+            .then(pl.lit("\n"))
+            .when(c("cr"))
+            .then(pl.lit("\r"))
+            .otherwise(pl.lit(""))
+            .alias("piece_break"),
+        )
+        .with_columns(c("sub").list.len().alias("m"))
+        .explode("sub")
+        .with_columns(pl.int_range(1, pl.len() + 1).over("file_index", "i").alias("j"))
+        .select(
+            "file_index",
+            "source_file",
+            pl.int_range(1, pl.len() + 1).over("file_index").alias("line_number"),
+            c("sub").alias("text"),
+            pl.when(c("j") < c("m")).then(pl.lit("\r")).otherwise(c("piece_break")).alias("brk"),
+        )
+        .with_columns(((c("file_index") * (1 << 32)) + c("line_number")).alias("key"))
+        .collect()
+    )
+    # records: the quote state after each line with a quote (a line without keeps it)
+    quote_lines = (
+        lines.lazy()
+        .filter(c("text").str.contains('"', literal=True))
+        .select(
+            "file_index",
+            "key",
+            c("text").str.strip_prefix(BOM).str.contains(f"^(?:{OPENS})$").alias("fc"),
+            c("text").str.contains(f"^(?:{STAYS})$").alias("fo"),
+        )
+        .with_columns((c("fc") == c("fo")).alias("setter"), (c("fc") & ~c("fo")).alias("flip"))
+        .with_columns(c("flip").cast(pl.Int64).cum_sum().over("file_index").alias("flips"))
+        .with_columns(
+            pl.when(c("setter"))
+            .then(c("fc"))
+            .forward_fill()
+            .over("file_index")
+            .fill_null(False)
+            .alias("setter_state"),
+            pl.when(c("setter"))
+            .then(c("flips"))
+            .forward_fill()
+            .over("file_index")
+            .fill_null(0)
+            .alias("flips_at_setter"),
+        )
+        .select(
+            c("file_index").alias("quote_file"),
+            (c("key") + 1).alias("key"),
+            (c("setter_state") ^ ((c("flips") - c("flips_at_setter")) % 2 == 1)).alias("after"),
+        )
+        .collect()
+    )
+    if quote_lines.height:
+        lines = lines.join_asof(quote_lines, on="key", strategy="backward").with_columns(
+            ((c("quote_file") == c("file_index")) & c("after")).fill_null(False).alias("cont")
+        )
+    else:
+        lines = lines.with_columns(pl.lit(False).alias("cont"))
+    lines = lines.with_columns(
+        (~c("cont")).cast(pl.Int64).cum_sum().alias("record"),
+        (c("cont") | c("cont").shift(-1).fill_null(False)).alias("multi"),
+    )
+    single = lines.lazy().filter(~c("multi")).select(
+        "file_index",
+        "source_file",
+        "line_number",
+        pl.lit(1, pl.Int64).alias("line_count"),
+        c("text").alias("raw_line"),
+    )
+    multi = (
+        lines.lazy()
+        .filter(c("multi"))
+        .group_by("record")
+        .agg(
+            c("file_index").first(),
+            c("source_file").first(),
+            c("line_number").min(),
+            pl.len().cast(pl.Int64).alias("line_count"),
+            (c("text") + c("brk")).str.join("").alias("joined"),
+            c("brk").last().alias("last_brk"),
+        )
+        .select(
+            "file_index",
+            "source_file",
+            "line_number",
+            "line_count",
+            c("joined")
+            .str.slice(0, c("joined").str.len_chars() - c("last_brk").str.len_chars())
+            .alias("raw_line"),
+        )
+    )
+    physical = lines.group_by("source_file").agg(c("line_number").max().alias("physical_lines"))
+    del lines
+    records = (
+        pl.concat([single, multi])
+        .with_columns(c("raw_line").str.strip_prefix(BOM).alias("body"))
+        .with_columns(
+            ((c("line_count") == 1) & (c("body").str.strip_chars(" \t") == "")).alias("blank")
+        )
+        .collect()
+    )
+    headers = (
+        records.lazy()
+        .filter(~c("blank"))
+        .sort("file_index", "line_number")
+        .group_by("file_index", maintain_order=True)
+        .agg(
+            c("line_number").first().alias("header_line_number"),
+            c("line_count").first().alias("header_lines"),
+            c("raw_line").first().alias("header"),
+        )
+        .collect()
+    )
+    # each column's position in each file's header (the header line split in Python: 1 a file)
+    positions = headers.with_columns(
+        pl.Series(
+            "n_fields",
+            [len(split_csv(h) or []) for h in headers["header"]],
+            dtype=pl.Int64,
+        ),
+        *[
+            pl.Series(
+                f"p_{col}",
+                [[x.strip(" ") for x in split_csv(h) or []].index(col) for h in headers["header"]],
+                dtype=pl.Int64,
+            )
+            for col in COLUMNS
+        ],
+    ).drop("header")
+    data = (
+        records.lazy()
+        .filter(~c("blank"))
+        .join(positions.lazy(), on="file_index")
+        .filter(c("line_number") > c("header_line_number"))
+        .with_columns(c("body").str.contains('"', literal=True).alias("quoted"))
+    )
+    plain = data.filter(~c("quoted")).with_columns(c("body").str.split(",").alias("fields"))
+    quoted = (
+        data.filter(c("quoted"))
+        .with_columns((c("body") + ",").str.extract_all(FIELD).alias("pieces"))
+        .with_columns(
+            pl.when(c("pieces").list.join("") == c("body") + ",")
+            .then(
+                c("pieces").list.eval(
+                    pl.when(pl.element().str.starts_with('"'))
+                    .then(
+                        pl.element()
+                        .str.slice(1, pl.element().str.len_chars() - 3)
+                        .str.replace_all('""', '"', literal=True)
+                    )
+                    .otherwise(pl.element().str.slice(0, pl.element().str.len_chars() - 1))
+                )
+            )
+            .alias("fields")
+        )
+        .drop("pieces")
+    )
+    split = pl.concat([plain, quoted]).with_columns(
+        (c("fields").list.len() == c("n_fields")).fill_null(False).alias("well_formed")
+    )
+    split = split.with_columns(
+        *[
+            pl.when(c("well_formed")).then(c("fields").list.get(c(f"p_{col}"))).alias(f"{col}_raw")
+            for col in COLUMNS
+        ]
+    )
+
+    def trimmed(col: str) -> pl.Expr:
+        t = c(f"{col}_raw").str.strip_chars(" ")
+        return pl.when(t != "").then(t)
+
+    ts = c("transaction_ts_raw").str.strip_chars(" ")
+    parts = ts.str.extract_groups(f"^{TIMESTAMP}$")
+    zone = parts.struct.field("8").fill_null("")
+    zone_minutes = zone.str.slice(1, 2).cast(pl.Int64, strict=False).fill_null(0) * 60 + zone.str.slice(
+        4, 2
+    ).cast(pl.Int64, strict=False).fill_null(0)
+    base = pl.concat_str(
+        [parts.struct.field(str(k)) for k in range(1, 7)],
+        separator="|",
+    ).str.strptime(pl.Datetime("us"), "%Y|%m|%d|%H|%M|%S", strict=False)
+    valid = (
+        base.is_not_null()
+        & (parts.struct.field("4").cast(pl.Int64, strict=False) <= 23)
+        & (parts.struct.field("5").cast(pl.Int64, strict=False) <= 59)
+        & (parts.struct.field("6").cast(pl.Int64, strict=False) <= 59)
+        & (zone.str.slice(1, 2).cast(pl.Int64, strict=False).fill_null(0) <= 14)
+        & (zone.str.slice(4, 2).cast(pl.Int64, strict=False).fill_null(0) <= 59)
+    )
+    fraction = (parts.struct.field("7").fill_null("") + "000000").str.slice(0, 6).cast(pl.Int64)
+    offset = pl.when(zone.str.starts_with("+")).then(-zone_minutes).otherwise(zone_minutes)
+    moment = base + pl.duration(microseconds=fraction) + pl.duration(minutes=offset)
+    q = c("quantity_raw").str.strip_chars(" ")
+    p = c("unit_price_raw").str.strip_chars(" ")
+    typed = split.with_columns(
+        trimmed("transaction_id").alias("transaction_id"),
+        trimmed("customer_id").alias("customer_id"),
+        trimmed("product_id").alias("product_id"),
+        trimmed("product_category").str.to_lowercase().fill_null("unknown").alias(
+            "product_category"
+        ),
+        trimmed("region").str.to_lowercase().fill_null("unknown").alias("region"),
+        pl.when(q.str.contains(f"^{QUANTITY}$")).then(q.cast(pl.Int32, strict=False)).alias(
+            "quantity"
+        ),
+        pl.when(
+            p.str.contains(f"^(?:{PRICE})$")
+            & (p.str.extract("^[+-]?([0-9]*)").str.strip_chars_start("0").str.len_chars() <= 16)
+        )
+        .then(p.str.to_decimal(scale=2))
+        .alias("unit_price"),
+        pl.when(valid).then(moment).alias("transaction_at"),
+    ).with_columns(
+        (c("quantity") * c("unit_price")).alias("amount"),
+        c("transaction_at").dt.date().alias("transaction_date"),
+    )
+    typed = typed.collect()
+    # duplicates and conflicts: only ids that occur more than once can be either
+    version = [
+        c("customer_id"),
+        c("product_id"),
+        c("product_category"),
+        c("region"),
+        pl.coalesce(c("quantity").cast(pl.String), "r:" + q),
+        pl.coalesce(c("unit_price").cast(pl.String), "r:" + p),
+        pl.coalesce(c("transaction_at").cast(pl.String), "r:" + ts),
+    ]
+    repeated = (
+        typed.lazy()
+        .filter(c("well_formed"))
+        .filter(pl.len().over("transaction_id") > 1)
+        .sort("file_index", "line_number")
+        .with_columns(pl.struct(version).alias("v"))
+        .select(
+            "file_index",
+            "line_number",
+            pl.int_range(1, pl.len() + 1).over("transaction_id", "v").alias("copy_number"),
+            (c("v").n_unique().over("transaction_id") > 1).alias("is_conflicting"),
+        )
+    )
+    as_of_lit = pl.lit(as_of)
+    classified = (
+        typed.lazy()
+        .join(repeated, on=["file_index", "line_number"], how="left")
+        .with_columns(
+            c("copy_number").fill_null(1),
+            c("is_conflicting").fill_null(False),
+        )
+        .with_columns(
+            pl.when(~c("well_formed"))
+            .then(pl.lit("malformed_row"))
+            .when(c("copy_number") > 1)
+            .then(None)
+            .when(c("transaction_id").is_null())
+            .then(pl.lit("missing_transaction_id"))
+            .when(c("is_conflicting"))
+            .then(pl.lit("conflicting_duplicate"))
+            .when(c("customer_id").is_null())
+            .then(pl.lit("missing_customer_id"))
+            .when(c("transaction_at").is_null())
+            .then(pl.lit("invalid_transaction_ts"))
+            .when(c("transaction_date") > as_of_lit)
+            .then(pl.lit("future_transaction_ts"))
+            .when(c("quantity").is_null())
+            .then(pl.lit("invalid_quantity"))
+            .when(c("unit_price").is_null())
+            .then(pl.lit("invalid_unit_price"))
+            .when(c("amount") <= 0)
+            .then(pl.lit("non_positive_amount"))
+            .alias("rejection_reason")
+        )
+        .with_columns(
+            pl.when(c("rejection_reason").is_not_null())
+            .then(pl.lit("quarantined"))
+            .when(c("copy_number") > 1)
+            .then(pl.lit("duplicate"))
+            .otherwise(pl.lit("accepted"))
+            .alias("row_status")
+        )
+        .collect()
+    )
+    del typed
+    accepted = classified.filter(c("row_status") == "accepted").select(
+        "transaction_id",
+        "customer_id",
+        "product_id",
+        "product_category",
+        "region",
+        "quantity",
+        c("unit_price").cast(pl.Decimal(18, 2)),
+        c("amount").cast(pl.Decimal(18, 2)),
+        "transaction_at",
+        "transaction_date",
+        "source_file",
+        c("line_number").cast(pl.Int64),
+    )
+    (out / "accepted").mkdir(parents=True, exist_ok=True)
+    accepted.write_parquet(out / "accepted" / "part-0.parquet")
+    quarantined = classified.filter(c("row_status") == "quarantined")
+    quarantined.select(
+        "source_file",
+        c("line_number").cast(pl.Int64),
+        "line_count",
+        "rejection_reason",
+        "raw_line",
+        *[c(f"{col}_raw").alias(col) for col in COLUMNS],
+    ).write_parquet(out / "quarantine.parquet")
+    status = classified.group_by("source_file").agg(
+        *[
+            (c("row_status") == s).sum().cast(pl.Int64).alias(f"rows_{s}")
+            for s in ("accepted", "duplicate", "quarantined")
+        ],
+        *[
+            c("line_count").filter(c("row_status") == s).sum().cast(pl.Int64).alias(f"lines_{s}")
+            for s in ("accepted", "duplicate", "quarantined")
+        ],
+    )
+    counts = records.group_by("file_index", "source_file").agg(
+        c("blank").sum().cast(pl.Int64).alias("blank_lines"),
+        ((~c("blank")).sum().cast(pl.Int64) - 1).clip(lower_bound=0).alias("rows_read"),
+    )
+    (
+        texts.select("file_index", "source_file")
+        .join(counts.drop("source_file"), on="file_index", how="left")
+        .join(headers.select("file_index", "header_lines"), on="file_index", how="left")
+        .join(physical, on="source_file", how="left")
+        .join(status, on="source_file", how="left")
+        .with_columns(pl.lit(0, pl.Int64).alias("comment_lines"))
+        .select([c(col).cast(pl.Int64).fill_null(0) if col != "source_file" else c(col)
+                 for col in ACCOUNTING])
+        .write_parquet(out / "accounting.parquet")
+    )
+    polars_marts(pl, accepted, out, as_of)
+    return {"accepted": accepted.height, "quarantined": quarantined.height}
+
+
+def polars_marts(pl, accepted, out: Path, as_of: dt.date) -> None:  # type: ignore[no-untyped-def]
+    from decimal import Decimal
+
+    c = pl.col
+    cents = (c("unit_price") * 100).cast(pl.Int64)
+    category = pl.lit(None, pl.String)
+    for name, low, high in reversed(price_categories()):
+        inside = cents >= low if high is None else (cents >= low) & (cents < high)
+        category = pl.when(inside).then(pl.lit(name)).otherwise(category)
+    month = c("transaction_date").dt.month()
+    t = accepted.lazy().select(
+        "customer_id",
+        "product_category",
+        "region",
+        "quantity",
+        "amount",
+        "transaction_date",
+        c("transaction_date").dt.truncate("1mo").alias("transaction_month"),
+        c("transaction_date").dt.truncate("1q").alias("transaction_quarter"),
+        pl.when(month.is_in([12, 1, 2]))
+        .then(pl.lit("winter"))
+        .when(month.is_in([3, 4, 5]))
+        .then(pl.lit("spring"))
+        .when(month.is_in([6, 7, 8]))
+        .then(pl.lit("summer"))
+        .otherwise(pl.lit("autumn"))
+        .alias("season"),
+        category.alias("price_category"),
+    )
+
+    def money(expr):  # type: ignore[no-untyped-def]
+        return expr.cast(pl.Decimal(18, 2))
+
+    def aov():  # type: ignore[no-untyped-def]
+        revenue = (c("revenue") * 100).cast(pl.Int64)
+        n = c("transaction_count")
+        units = (2 * revenue + n) // (2 * n)
+        return (units.cast(pl.Decimal(18, 0)) * pl.lit(Decimal("0.01"))).cast(pl.Decimal(18, 2))
+
+    summary = [
+        pl.len().cast(pl.Int64).alias("transaction_count"),
+        c("customer_id").n_unique().cast(pl.Int64).alias("customer_count"),
+        c("quantity").sum().cast(pl.Int64).alias("units_sold"),
+        money(c("amount").sum()).alias("revenue"),
+    ]
+    t.group_by("transaction_date").agg(summary).with_columns(
+        aov().alias("average_order_value")
+    ).collect().write_parquet(out / "daily_revenue.parquet")
+    t.group_by("transaction_month", "region").agg(
+        c("transaction_quarter").min(),
+        c("season").min(),
+        *summary,
+        *[
+            (c("price_category") == name).sum().cast(pl.Int64).alias(f"{name.lower()}_price_count")
+            for name in ("Low", "Medium", "High", "Premium")
+        ],
+    ).with_columns(aov().alias("average_order_value")).collect().write_parquet(
+        out / "regional_monthly_metrics.parquet"
+    )
+    monthly = t.group_by("transaction_month", "product_category").agg(
+        pl.len().cast(pl.Int64).alias("transaction_count"),
+        c("quantity").sum().cast(pl.Int64).alias("units_sold"),
+        money(c("amount").sum()).alias("revenue"),
+    )
+    previous = monthly.select(
+        c("transaction_month").dt.offset_by("1mo"),
+        "product_category",
+        c("revenue").alias("previous_month_revenue"),
+    )
+    # as DuckDB's round(decimal / decimal, 4): a double ratio, rounded half away from zero
+    ratio = (c("revenue") - c("previous_month_revenue")).cast(pl.Float64) / c(
+        "previous_month_revenue"
+    ).cast(pl.Float64)
+    growth = (ratio * 10_000).round(0, mode="half_away_from_zero").cast(pl.Int64)
+    monthly.join(previous, on=["transaction_month", "product_category"], how="left").with_columns(
+        (growth.cast(pl.Decimal(18, 0)) * pl.lit(Decimal("0.0001")))
+        .cast(pl.Decimal(18, 4))
+        .alias("revenue_growth")
+    ).collect().write_parquet(out / "category_monthly_trends.parquet")
+    as_of_lit = pl.lit(as_of)
+    recency = (as_of_lit - c("last_purchase_date")).dt.total_days()
+    tenure = (as_of_lit - c("first_purchase_date")).dt.total_days()
+    t.group_by("customer_id").agg(
+        c("transaction_date").min().alias("first_purchase_date"),
+        c("transaction_date").max().alias("last_purchase_date"),
+        pl.len().cast(pl.Int64).alias("frequency"),
+        money(c("amount").sum()).alias("monetary"),
+    ).with_columns(
+        recency.cast(pl.Int32).alias("recency_days"),
+        pl.when((recency <= 30) & (c("frequency") >= 10))
+        .then(pl.lit("champion"))
+        .when((recency <= 90) & (c("frequency") >= 5))
+        .then(pl.lit("loyal"))
+        .when(tenure <= 30)
+        .then(pl.lit("new"))
+        .when(recency > 180)
+        .then(pl.lit("lost"))
+        .when(recency > 90)
+        .then(pl.lit("at_risk"))
+        .otherwise(pl.lit("regular"))
+        .alias("segment"),
+    ).collect().write_parquet(out / "customer_segments.parquet")
+
+
+ENGINES = {"duckdb-sql": run_duckdb, "pandas": run_pandas, "polars": run_polars}
 
 
 def main(argv: list[str]) -> int:
