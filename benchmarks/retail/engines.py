@@ -829,8 +829,8 @@ def pandas_quarantine_table(quarantined) -> dict[str, Any]:  # type: ignore[no-u
     return table
 
 
-def pandas_marts(pd, np, acc, out: Path, as_of: dt.date) -> None:  # type: ignore[no-untyped-def]
-    """The four marts from the accepted rows (pandas; Dask hands over its aggregates)."""
+def mart_frame(pd, np, acc):  # type: ignore[no-untyped-def]
+    """The accepted rows with month, quarter, season and a 0/1 column per price category."""
     t = pd.DataFrame(
         {
             "customer_id": acc["customer_id"],
@@ -861,6 +861,12 @@ def pandas_marts(pd, np, acc, out: Path, as_of: dt.date) -> None:  # type: ignor
         if high is not None:
             inside &= t["price"].to_numpy() < high
         t[name] = inside.astype("int64")
+    return t
+
+
+def pandas_marts(pd, np, acc, out: Path, as_of: dt.date) -> None:  # type: ignore[no-untyped-def]
+    """The four marts from the accepted rows (pandas; Dask hands over its aggregates)."""
+    t = mart_frame(pd, np, acc)
     daily = t.groupby("day").agg(
         n=("cents", "size"),
         customer_count=("customer_id", "nunique"),
@@ -985,14 +991,15 @@ def write_pandas_marts(  # type: ignore[no-untyped-def]
     )
 
 
-def pandas_accounting(pd, stats: dict[str, dict[str, int]], classified) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def status_counts(classified):  # type: ignore[no-untyped-def]
+    """Records (size) and lines (sum) per file and row status (pandas or Dask)."""
+    return classified.groupby(["source_file", "row_status"])["line_count"].agg(["size", "sum"])
+
+
+def pandas_accounting(pd, stats: dict[str, dict[str, int]], counts) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     import pyarrow as pa
 
-    counts = (
-        classified.groupby(["source_file", "row_status"])["line_count"]
-        .agg(["size", "sum"])
-        .unstack(fill_value=0)
-    )
+    counts = counts.unstack(fill_value=0)
     rows: dict[str, list[int]] = {c: [] for c in ACCOUNTING[1:]}
     names = sorted(stats)
     for name in names:
@@ -1046,7 +1053,7 @@ def run_pandas(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
     write_arrow(pandas_accepted_table(np, acc), out / "accepted" / "part-0.parquet")
     quarantined = rec[rec["row_status"] == "quarantined"]
     write_arrow(pandas_quarantine_table(quarantined), out / "quarantine.parquet")
-    write_arrow(pandas_accounting(pd, stats, rec), out / "accounting.parquet")
+    write_arrow(pandas_accounting(pd, stats, status_counts(rec)), out / "accounting.parquet")
     pandas_marts(pd, np, acc, out, as_of)
     return {"accepted": len(acc), "quarantined": len(quarantined)}
 
@@ -1522,7 +1529,93 @@ def polars_marts(pl, accepted, out: Path, as_of: dt.date) -> None:  # type: igno
     ).collect().write_parquet(out / "customer_segments.parquet")
 
 
-ENGINES = {"duckdb-sql": run_duckdb, "pandas": run_pandas, "polars": run_polars}
+# --- Dask ---------------------------------------------------------------------------------------
+
+
+def run_dask(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
+    """Dask over pandas partitions (one per file): the files are read and typed in parallel,
+    the ids that repeat are found over all partitions, the classification runs partition by
+    partition, and the marts are Dask group-bys."""
+    import dask
+    import dask.dataframe as dd
+    import numpy as np
+    import pandas as pd
+
+    dask.config.set(scheduler="threads")
+    paths = retail_files(raw)
+    parsed = dask.compute(*[dask.delayed(pandas_file)(path) for path in paths])
+    stats = {f"retail/{path.name}": st for path, (_, st) in zip(paths, parsed, strict=True)}
+    frames = [frame for frame, _ in parsed if frame is not None]
+    del parsed
+    ddf = dd.from_delayed([dask.delayed(f) for f in frames], meta=frames[0].iloc[:0])
+    del frames
+    ids = ddf[ddf["well_formed"]]["transaction_id"].fillna("\x00")
+    counts = ids.value_counts().compute()
+    repeated_ids = set(counts.index[counts > 1])
+    rep = ddf[ddf["well_formed"] & ddf["transaction_id"].fillna("\x00").isin(repeated_ids)]
+    versions = pandas_versions(pd, np, rep.compute())
+    meta = pandas_classify(pd, np, ddf._meta.copy(), versions.iloc[:0], as_of)
+    classified = ddf.map_partitions(
+        lambda part: pandas_classify(pd, np, part, versions, as_of), meta=meta
+    ).persist()
+    (out / "accepted").mkdir(parents=True, exist_ok=True)
+
+    def write_accepted(part, i: int) -> int:  # type: ignore[no-untyped-def]
+        acc = part[part["row_status"] == "accepted"]
+        write_arrow(pandas_accepted_table(np, acc), out / "accepted" / f"part-{i}.parquet")
+        return len(acc)
+
+    accepted_counts = dask.compute(
+        *[dask.delayed(write_accepted)(p, i) for i, p in enumerate(classified.to_delayed())]
+    )
+    quarantined = classified[classified["row_status"] == "quarantined"].compute()
+    write_arrow(pandas_quarantine_table(quarantined), out / "quarantine.parquet")
+    write_arrow(
+        pandas_accounting(pd, stats, status_counts(classified).compute()),
+        out / "accounting.parquet",
+    )
+    acc = classified[classified["row_status"] == "accepted"]
+    t = acc.map_partitions(
+        lambda part: mart_frame(pd, np, part), meta=mart_frame(pd, np, classified._meta)
+    )
+    daily, daily_customers, regional, regional_customers, monthly, customers = dask.compute(
+        t.groupby("day").agg(
+            n=("cents", "size"), units_sold=("quantity", "sum"), revenue=("cents", "sum")
+        ),
+        t.groupby("day")["customer_id"].nunique(),
+        t.groupby(["month", "region"]).agg(
+            transaction_quarter=("quarter", "min"),
+            n=("cents", "size"),
+            units_sold=("quantity", "sum"),
+            revenue=("cents", "sum"),
+            low=("Low", "sum"),
+            medium=("Medium", "sum"),
+            high=("High", "sum"),
+            premium=("Premium", "sum"),
+        ),
+        t.groupby(["month", "region"])["customer_id"].nunique(),
+        t.groupby(["month", "product_category"]).agg(
+            n=("cents", "size"), units_sold=("quantity", "sum"), revenue=("cents", "sum")
+        ),
+        t.groupby("customer_id").agg(
+            first=("day", "min"), last=("day", "max"), n=("cents", "size"), monetary=("cents", "sum")
+        ),
+    )
+    daily = daily.assign(customer_count=daily_customers)
+    regional = regional.assign(customer_count=regional_customers)
+    # the season of a month (what min(season) over the month's rows gives)
+    months = regional.index.get_level_values("month").to_numpy().astype("datetime64[D]")
+    number = months.astype("datetime64[M]").astype("int64") % 12 + 1
+    regional["season"] = np.select(
+        [np.isin(number, [12, 1, 2]), np.isin(number, [3, 4, 5]), np.isin(number, [6, 7, 8])],
+        ["winter", "spring", "summer"],
+        default="autumn",
+    )
+    write_pandas_marts(pd, np, daily, regional, monthly, customers, out, as_of)
+    return {"accepted": int(sum(accepted_counts)), "quarantined": len(quarantined)}
+
+
+ENGINES = {"duckdb-sql": run_duckdb, "pandas": run_pandas, "polars": run_polars, "dask": run_dask}
 
 
 def main(argv: list[str]) -> int:
