@@ -37,8 +37,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 import re
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +120,15 @@ RULES = [
 SEGMENTS = "champion, loyal, new, lost, at_risk, regular"
 
 
+_STARTED = time.perf_counter()
+
+
+def trace(label: str) -> None:
+    """With BENCH_TRACE set: seconds since start, to stderr (where an engine spends its time)."""
+    if os.environ.get("BENCH_TRACE"):
+        print(f"{time.perf_counter() - _STARTED:8.2f} s  {label}", file=sys.stderr, flush=True)
+
+
 def price_categories() -> list[tuple[str, int, int | None]]:
     """The seed's thresholds: (category, lowest price in cents, highest price excluded)."""
 
@@ -173,14 +184,20 @@ def run_duckdb(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
         from read_text({files!r})
     """)
     # physical lines: split at LF; a CR before it belongs to a CRLF; lone CRs split further
+    # (their lines shift the numbers of the lines after them: only in files that have them)
     con.execute(f"""
         create temp table lines as
         with pieces as (
-            select source_file, unnest(p) as piece, generate_subscripts(p, 1) as i, len(p) as n
-            from (select source_file, string_split(content, chr(10)) as p from files)
+            select source_file, has_lone_cr, unnest(p) as piece,
+                generate_subscripts(p, 1) as i, len(p) as n
+            from (
+                select source_file, string_split(content, chr(10)) as p,
+                    regexp_matches(content, '\r[^\n]|\r$') as has_lone_cr
+                from files
+            )
         ),
         bodies as (
-            select source_file, i,
+            select source_file, has_lone_cr, i,
                 case when suffix(piece, chr(13)) then piece[:-2] else piece end as body,
                 case
                     when i < n and suffix(piece, chr(13)) then chr(13) || chr(10)
@@ -194,24 +211,20 @@ def run_duckdb(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
         subs as (
             select source_file, i, brk, unnest(s) as text, generate_subscripts(s, 1) as j,
                 len(s) as m
-            from (select *, string_split(body, chr(13)) as s from bodies
-                  where contains(body, chr(13)))
-        ),
-        all_lines as (
-            select source_file, i, 1 as j, body as text, brk from bodies
-            where not contains(body, chr(13))
-            union all
-            select source_file, i, j, text, case when j < m then chr(13) else brk end from subs
+            from (select *, string_split(body, chr(13)) as s from bodies where has_lone_cr)
         )
-        select source_file,
-            row_number() over (partition by source_file order by i, j) as line_number,
-            text, brk, contains(text, {q}) as has_quote
-        from all_lines
+        select source_file, i as line_number, body as text, brk, contains(body, {q}) as has_quote
+        from bodies where not has_lone_cr
+        union all
+        select source_file, row_number() over (partition by source_file order by i, j),
+            text, case when j < m then chr(13) else brk end, contains(text, {q})
+        from subs
     """)
     # records: the quote state after each line with a quote (a line without keeps it); a line
-    # that starts inside a quoted field continues the record of the line before it
+    # that starts outside quotes and ends inside opens a record that runs to the next line that
+    # ends outside (or to the end of the file)
     con.execute(f"""
-        create temp table quote_lines as
+        create temp table spans as
         with marked as (
             select source_file, line_number,
                 regexp_full_match(
@@ -234,41 +247,45 @@ def run_duckdb(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
                 setters > 0 as has_setter
             from counted
             window s as (partition by source_file, setters order by line_number)
+        ),
+        states as (
+            select source_file, line_number,
+                (has_setter and setter_state) <> ((flips - case when has_setter
+                    then flips_at_setter else 0 end) % 2 = 1) as open_after
+            from stated
+        ),
+        transitions as (
+            select *,
+                coalesce(lag(open_after) over w, false) as open_before,
+                first_value(case when not open_after then line_number end ignore nulls)
+                    over (w rows between 1 following and unbounded following) as next_closed
+            from states
+            window w as (partition by source_file order by line_number)
         )
-        select source_file, line_number,
-            (has_setter and setter_state) <> ((flips - case when has_setter
-                then flips_at_setter else 0 end) % 2 = 1) as open_after
-        from stated
+        select source_file, line_number as first_line,
+            coalesce(next_closed, 9223372036854775807) as last_line
+        from transitions where open_after and not open_before
     """)
     con.execute("""
         create temp table records as
-        with lined as (
-            select lines.*, coalesce(quote_lines.open_after, false) as open_before
-            from lines asof left join quote_lines
-                on lines.source_file = quote_lines.source_file
-                and lines.line_number > quote_lines.line_number
-        ),
-        numbered as (
-            select *, sum((not open_before)::int) over (
-                partition by source_file order by line_number) as record_number
-            from lined
-        ),
-        multi as (
-            select source_file, record_number from numbered where open_before
-            group by all
+        with spanned as (
+            select lines.*, spans.first_line
+            from lines left join spans
+                on lines.source_file = spans.source_file
+                and lines.line_number between spans.first_line and spans.last_line
         ),
         single_records as (
             select source_file, line_number, 1::bigint as line_count, text as raw_line
-            from numbered anti join multi using (source_file, record_number)
+            from spanned where first_line is null
         ),
         multi_records as (
-            select source_file, min(line_number) as line_number, count(*) as line_count,
+            select source_file, first_line as line_number, count(*) as line_count,
                 string_agg(text || brk, '' order by line_number) as joined,
                 arg_max(brk, line_number) as last_brk
-            from numbered semi join multi using (source_file, record_number)
-            group by source_file, record_number
+            from spanned where first_line is not null
+            group by source_file, first_line
         )
-        select *, line_count = 1 and trim(case when starts_with(raw_line, chr(65279))
+        select *, trim(case when starts_with(raw_line, chr(65279))
             then raw_line[2:] else raw_line end, ' ' || chr(9)) = '' as is_blank
         from single_records
         union all
@@ -1042,18 +1059,22 @@ def run_pandas(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
         stats[f"retail/{path.name}"] = st
         if frame is not None:
             frames.append(frame)
+    trace("pandas files read and typed")
     rec = pd.concat(frames, ignore_index=True)
     well_formed = rec[rec["well_formed"]]
     ids = well_formed["transaction_id"].fillna("\x00")
     repeats = ids.duplicated(keep=False)
     versions = pandas_versions(pd, np, well_formed[repeats.to_numpy()])
+    trace("pandas versions")
     rec = pandas_classify(pd, np, rec, versions, as_of)
+    trace("pandas classified")
     acc = rec[rec["row_status"] == "accepted"]
     (out / "accepted").mkdir(parents=True, exist_ok=True)
     write_arrow(pandas_accepted_table(np, acc), out / "accepted" / "part-0.parquet")
     quarantined = rec[rec["row_status"] == "quarantined"]
     write_arrow(pandas_quarantine_table(quarantined), out / "quarantine.parquet")
     write_arrow(pandas_accounting(pd, stats, status_counts(rec)), out / "accounting.parquet")
+    trace("pandas outputs written")
     pandas_marts(pd, np, acc, out, as_of)
     return {"accepted": len(acc), "quarantined": len(quarantined)}
 
@@ -1075,17 +1096,23 @@ def run_polars(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
         },
         schema_overrides={"file_index": pl.Int64},
     )
-    # physical lines: split at LF (a CR before it belongs to a CRLF), then at lone CRs
-    lines = (
+    # physical lines: split at LF (a CR before it belongs to a CRLF), then, in the files that
+    # have them, at lone CRs
+    pieces = (
         texts.lazy()
-        .select("file_index", "source_file", c("content").str.split("\n").alias("piece"))
+        .select(
+            "file_index",
+            "source_file",
+            c("content").str.split("\n").alias("piece"),
+            c("content").str.contains(r"\r[^\n]|\r$").alias("has_lone_cr"),
+        )
         .with_columns(c("piece").list.len().alias("n"))
         .explode("piece")
         .with_columns(pl.int_range(1, pl.len() + 1).over("file_index").alias("i"))
         .filter(~((c("i") == c("n")) & (c("piece") == "")))
         .with_columns(c("piece").str.ends_with("\r").alias("cr"))
         .with_columns(
-            c("piece").str.strip_suffix("\r").str.split("\r").alias("sub"),
+            c("piece").str.strip_suffix("\r").alias("body"),
             pl.when((c("i") < c("n")) & c("cr"))
             .then(pl.lit("\r\n"))
             .when(c("i") < c("n"))
@@ -1095,19 +1122,39 @@ def run_polars(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
             .otherwise(pl.lit(""))
             .alias("piece_break"),
         )
-        .with_columns(c("sub").list.len().alias("m"))
+    )
+    plain_lines = pieces.filter(~c("has_lone_cr")).select(
+        "file_index",
+        "source_file",
+        c("i").alias("line_number"),
+        c("body").alias("text"),
+        c("piece_break").alias("brk"),
+    )
+    cr_lines = (
+        pieces.filter(c("has_lone_cr"))
+        .with_columns(c("body").str.split("\r").alias("sub"))
         .explode("sub")
-        .with_columns(pl.int_range(1, pl.len() + 1).over("file_index", "i").alias("j"))
         .select(
             "file_index",
             "source_file",
             pl.int_range(1, pl.len() + 1).over("file_index").alias("line_number"),
             c("sub").alias("text"),
-            pl.when(c("j") < c("m")).then(pl.lit("\r")).otherwise(c("piece_break")).alias("brk"),
+            # every piece's last line ends as the piece does; the others with a CR
+            pl.when(
+                (c("i") == c("i").shift(-1)) & (c("file_index") == c("file_index").shift(-1))
+            )
+            .then(pl.lit("\r"))
+            .otherwise(c("piece_break"))
+            .alias("brk"),
         )
+    )
+    lines = (
+        pl.concat([plain_lines, cr_lines])
         .with_columns(((c("file_index") * (1 << 32)) + c("line_number")).alias("key"))
+        .sort("key")
         .collect()
     )
+    trace("polars lines")
     # records: the quote state after each line with a quote (a line without keeps it)
     quote_lines = (
         lines.lazy()
@@ -1141,6 +1188,7 @@ def run_polars(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
         )
         .collect()
     )
+    trace("polars quote lines")
     if quote_lines.height:
         lines = lines.join_asof(quote_lines, on="key", strategy="backward").with_columns(
             ((c("quote_file") == c("file_index")) & c("after")).fill_null(False).alias("cont")
@@ -1190,6 +1238,7 @@ def run_polars(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
         )
         .collect()
     )
+    trace("polars records")
     headers = (
         records.lazy()
         .filter(~c("blank"))
@@ -1254,58 +1303,88 @@ def run_polars(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
             pl.when(c("well_formed")).then(c("fields").list.get(c(f"p_{col}"))).alias(f"{col}_raw")
             for col in COLUMNS
         ]
-    )
+    ).collect().lazy()
+    trace("polars split")
 
     def trimmed(col: str) -> pl.Expr:
         t = c(f"{col}_raw").str.strip_chars(" ")
         return pl.when(t != "").then(t)
 
-    ts = c("transaction_ts_raw").str.strip_chars(" ")
-    parts = ts.str.extract_groups(f"^{TIMESTAMP}$")
-    zone = parts.struct.field("8").fill_null("")
-    zone_minutes = zone.str.slice(1, 2).cast(pl.Int64, strict=False).fill_null(0) * 60 + zone.str.slice(
-        4, 2
-    ).cast(pl.Int64, strict=False).fill_null(0)
-    base = pl.concat_str(
-        [parts.struct.field(str(k)) for k in range(1, 7)],
-        separator="|",
-    ).str.strptime(pl.Datetime("us"), "%Y|%m|%d|%H|%M|%S", strict=False)
-    valid = (
-        base.is_not_null()
-        & (parts.struct.field("4").cast(pl.Int64, strict=False) <= 23)
-        & (parts.struct.field("5").cast(pl.Int64, strict=False) <= 59)
-        & (parts.struct.field("6").cast(pl.Int64, strict=False) <= 59)
-        & (zone.str.slice(1, 2).cast(pl.Int64, strict=False).fill_null(0) <= 14)
-        & (zone.str.slice(4, 2).cast(pl.Int64, strict=False).fill_null(0) <= 59)
-    )
-    fraction = (parts.struct.field("7").fill_null("") + "000000").str.slice(0, 6).cast(pl.Int64)
-    offset = pl.when(zone.str.starts_with("+")).then(-zone_minutes).otherwise(zone_minutes)
-    moment = base + pl.duration(microseconds=fraction) + pl.duration(minutes=offset)
-    q = c("quantity_raw").str.strip_chars(" ")
-    p = c("unit_price_raw").str.strip_chars(" ")
-    typed = split.with_columns(
-        trimmed("transaction_id").alias("transaction_id"),
-        trimmed("customer_id").alias("customer_id"),
-        trimmed("product_id").alias("product_id"),
-        trimmed("product_category").str.to_lowercase().fill_null("unknown").alias(
-            "product_category"
-        ),
-        trimmed("region").str.to_lowercase().fill_null("unknown").alias("region"),
-        pl.when(q.str.contains(f"^{QUANTITY}$")).then(q.cast(pl.Int32, strict=False)).alias(
-            "quantity"
-        ),
-        pl.when(
-            p.str.contains(f"^(?:{PRICE})$")
-            & (p.str.extract("^[+-]?([0-9]*)").str.strip_chars_start("0").str.len_chars() <= 16)
+    # step by step, each value computed once
+    typed = (
+        split.with_columns(
+            c("transaction_ts_raw").str.strip_chars(" ").alias("ts"),
+            c("quantity_raw").str.strip_chars(" ").alias("q"),
+            c("unit_price_raw").str.strip_chars(" ").alias("p"),
         )
-        .then(p.str.to_decimal(scale=2))
-        .alias("unit_price"),
-        pl.when(valid).then(moment).alias("transaction_at"),
-    ).with_columns(
-        (c("quantity") * c("unit_price")).alias("amount"),
-        c("transaction_at").dt.date().alias("transaction_date"),
+        .with_columns(c("ts").str.extract_groups(f"^{TIMESTAMP}$").alias("g"))
+        .with_columns(
+            *[
+                c("g").struct.field(str(k)).cast(pl.Int64, strict=False).alias(f"g{k}")
+                for k in (4, 5, 6)
+            ],
+            c("g").struct.field("8").fill_null("").alias("zone"),
+            pl.concat_str([c("g").struct.field(str(k)) for k in range(1, 7)], separator="|")
+            .str.strptime(pl.Datetime("us"), "%Y|%m|%d|%H|%M|%S", strict=False)
+            .alias("base"),
+            (c("g").struct.field("7").fill_null("") + "000000")
+            .str.slice(0, 6)
+            .cast(pl.Int64)
+            .alias("fraction"),
+        )
+        .with_columns(
+            c("zone").str.slice(1, 2).cast(pl.Int64, strict=False).fill_null(0).alias("zh"),
+            c("zone").str.slice(4, 2).cast(pl.Int64, strict=False).fill_null(0).alias("zm"),
+        )
+        .with_columns(
+            pl.when(
+                c("base").is_not_null()
+                & (c("g4") <= 23)
+                & (c("g5") <= 59)
+                & (c("g6") <= 59)
+                & (c("zh") <= 14)
+                & (c("zm") <= 59)
+            )
+            .then(
+                c("base")
+                + pl.duration(microseconds=c("fraction"))
+                + pl.duration(
+                    minutes=pl.when(c("zone").str.starts_with("+"))
+                    .then(-(c("zh") * 60 + c("zm")))
+                    .otherwise(c("zh") * 60 + c("zm"))
+                )
+            )
+            .alias("transaction_at"),
+            trimmed("transaction_id").alias("transaction_id"),
+            trimmed("customer_id").alias("customer_id"),
+            trimmed("product_id").alias("product_id"),
+            trimmed("product_category")
+            .str.to_lowercase()
+            .fill_null("unknown")
+            .alias("product_category"),
+            trimmed("region").str.to_lowercase().fill_null("unknown").alias("region"),
+            pl.when(c("q").str.contains(f"^{QUANTITY}$"))
+            .then(c("q").cast(pl.Int32, strict=False))
+            .alias("quantity"),
+            pl.when(
+                c("p").str.contains(f"^(?:{PRICE})$")
+                & (
+                    c("p").str.extract("^[+-]?([0-9]*)").str.strip_chars_start("0").str.len_chars()
+                    <= 16
+                )
+            )
+            .then(c("p").str.to_decimal(scale=2))
+            .alias("unit_price"),
+        )
+        .drop("g", "g4", "g5", "g6", "zone", "base", "fraction", "zh", "zm", "fields")
+        .with_columns(
+            (c("quantity") * c("unit_price")).alias("amount"),
+            c("transaction_at").dt.date().alias("transaction_date"),
+        )
     )
+    q, p, ts = c("q"), c("p"), c("ts")
     typed = typed.collect()
+    trace("polars typed")
     # duplicates and conflicts: only ids that occur more than once can be either
     version = [
         c("customer_id"),
@@ -1370,6 +1449,7 @@ def run_polars(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
         )
         .collect()
     )
+    trace("polars classified")
     del typed
     accepted = classified.filter(c("row_status") == "accepted").select(
         "transaction_id",
@@ -1421,6 +1501,7 @@ def run_polars(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
                  for col in ACCOUNTING])
         .write_parquet(out / "accounting.parquet")
     )
+    trace("polars outputs written")
     polars_marts(pl, accepted, out, as_of)
     return {"accepted": accepted.height, "quarantined": quarantined.height}
 
