@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -641,21 +642,33 @@ def _pandas_split(pd, np, rec, body, header: list[str]):  # type: ignore[no-unty
     quoted = body.str.contains('"', regex=False).to_numpy(dtype=bool)
     fields = (body.str.count(",") + 1).to_numpy() == width
     fields &= ~quoted
-    values = {c: pd.Series(pd.NA, index=rec.index, dtype="str") for c in COLUMNS}
     plain = np.flatnonzero(fields)
-    if len(plain):
-        parts = body.iloc[plain].str.split(",", expand=True)
-        for c in COLUMNS:
-            values[c].iloc[plain] = parts[header.index(c)].to_numpy()
+    # the lines without quotes and with the header's field count: pandas' own CSV reader
+    # (no quoting: a comma always separates), one column per field
+    parts = pd.read_csv(
+        io.StringIO("\n".join(body.iloc[plain]) + "\n"),
+        header=None,
+        names=list(range(width)),
+        dtype="str",
+        na_filter=False,
+        quoting=csv.QUOTE_NONE,
+        skip_blank_lines=False,
+        engine="c",
+    )
+    parts.index = plain
+    parts = parts.reindex(range(len(rec)))
     well_formed = fields.copy()
+    quoted_rows: dict[int, list[str]] = {}
     for k in np.flatnonzero(quoted):  # the few lines with quotes
         split = split_csv(body.iat[k])
         if split is not None and len(split) == width:
             well_formed[k] = True
-            for c in COLUMNS:
-                values[c].iat[k] = split[header.index(c)]
+            quoted_rows[k] = split
+    if quoted_rows:
+        parts.loc[list(quoted_rows)] = list(quoted_rows.values())
     for c in COLUMNS:
-        rec[f"{c}_raw"] = values[c]
+        rec[f"{c}_raw"] = parts[header.index(c)].to_numpy()
+        rec[f"{c}_raw"] = rec[f"{c}_raw"].astype("str")
     rec["well_formed"] = well_formed
     return rec
 
@@ -682,32 +695,35 @@ def _pandas_typed(pd, np, rec):  # type: ignore[no-untyped-def]
     )
     rec.loc[~q_ok, "quantity"] = pd.NA
     p = rec["unit_price_raw"].str.strip(" ")
-    parts = p.str.extract(r"^([+-]?)([0-9]*)(?:[.]([0-9]*))?$")
     p_ok = np.array(p.str.fullmatch(PRICE).fillna(False), dtype=bool)
-    whole = parts[1].fillna("").str.lstrip("0")
+    signed = p.str.replace(r"[.].*$", "", regex=True)
+    whole = signed.str.lstrip("+-").str.lstrip("0")
     p_ok &= (whole.str.len() <= 16).fillna(False).to_numpy(dtype=bool)
     whole = whole.where(p_ok & (whole != ""), "0").astype("int64").to_numpy()
-    frac = (parts[2].fillna("") + "00").str.slice(0, 2).where(p_ok, "0").astype("int64")
-    sign = np.where(parts[0].fillna("").to_numpy() == "-", -1, 1)
+    decimals = p.str.replace(r"^[^.]*[.]?", "", regex=True)
+    frac = (decimals.fillna("") + "00").str.slice(0, 2).where(p_ok, "0").astype("int64")
+    sign = np.where(signed.str.startswith("-").fillna(False).to_numpy(dtype=bool), -1, 1)
     rec["price_cents"] = np.where(p_ok, sign * (whole * 100 + frac.to_numpy()), 0)
     rec["price_ok"] = p_ok
     t = rec["transaction_ts_raw"].str.strip(" ")
-    m = t.str.extract("^" + TIMESTAMP + "$")
-    zone = m[7].fillna("")
+    ts_ok = np.array(t.str.fullmatch(TIMESTAMP).fillna(False), dtype=bool)
+    tv = t.where(ts_ok, "0000-00-00 00:00:00")
+    rest = tv.str.slice(19)
+    zone = rest.str.replace(r"^[.0-9]*", "", regex=True)
+    fraction_text = rest.str.replace(r"(Z|[+-][0-9]{2}:[0-9]{2})$", "", regex=True).str.slice(1)
     hours = pd.to_numeric(zone.str.slice(1, 3), errors="coerce").fillna(0).to_numpy()
     minutes = pd.to_numeric(zone.str.slice(4, 6), errors="coerce").fillna(0).to_numpy()
-    ts_ok = m[0].notna().to_numpy() & (pd.to_numeric(m[3], errors="coerce") <= 23).to_numpy()
-    ts_ok &= (pd.to_numeric(m[4], errors="coerce") <= 59).to_numpy()
-    ts_ok &= (pd.to_numeric(m[5], errors="coerce") <= 59).to_numpy()
+    for lo, hi, top in ((11, 13, 23), (14, 16, 59), (17, 19, 59)):
+        ts_ok &= (pd.to_numeric(tv.str.slice(lo, hi), errors="coerce") <= top).to_numpy()
     ts_ok &= (hours <= 14) & (minutes <= 59)
     base = pd.to_datetime(
-        (m[0] + "-" + m[1] + "-" + m[2] + " " + m[3] + ":" + m[4] + ":" + m[5]).where(ts_ok),
+        (tv.str.slice(0, 10) + " " + tv.str.slice(11, 19)).where(ts_ok),
         format="%Y-%m-%d %H:%M:%S",
         errors="coerce",
     )
     ts_ok &= base.notna().to_numpy()
     micros = base.astype("datetime64[us]").to_numpy().astype("int64")
-    fraction = (m[6].fillna("") + "000000").str.slice(0, 6).astype("int64").to_numpy()
+    fraction = (fraction_text + "000000").str.slice(0, 6).astype("int64").to_numpy()
     offset = (hours * 60 + minutes) * 60_000_000
     offset = np.where(zone.str.startswith("+").to_numpy(dtype=bool), -offset, offset)
     rec["at_us"] = np.where(ts_ok, micros + fraction + offset, 0)
