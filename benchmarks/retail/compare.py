@@ -94,7 +94,9 @@ def compare(warehouse: Path, out: Path) -> list[Difference]:
         for name, dbt_sql in WAREHOUSE.items():
             path = out / "accepted" / "*.parquet" if name == "accepted" else out / f"{name}.parquet"
             con.execute(f"create or replace temp table w as {dbt_sql}")
-            con.execute(f"create or replace temp table p as select * from read_parquet('{path.as_posix()}')")
+            con.execute(
+                f"create or replace temp table p as select * from read_parquet('{path.as_posix()}')"
+            )
             # the peer's columns in the warehouse's order, by name
             names = [r[0] for r in con.execute("describe w").fetchall()]
             picked = ", ".join(f'"{n}"' for n in names)

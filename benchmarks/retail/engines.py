@@ -61,7 +61,7 @@ BOM = "\ufeff"
 # one CSV line (macros/raw_files/raw_csv_lines.sql): started outside quotes, does it end inside
 # a quoted field (OPENS)? started inside one, does it end inside one (STAYS)?
 _QUOTED = '"(?:[^"]|"")*"(?:[^,"][^,]*)?'
-OPENS = '(?:(?:' + _QUOTED + '|[^,"][^,]*)?,)*"(?:[^"]|"")*'
+OPENS = "(?:(?:" + _QUOTED + '|[^,"][^,]*)?,)*"(?:[^"]|"")*'
 STAYS = '(?:[^"]|"")*(?:"(?:[^,"][^,]*)?,' + OPENS + ")?"
 # the fields of a line with quotes (macros/parsing/csv_split.sql): broken unless they rebuild it
 FIELD = '("(?:[^"]|"")*"|[^,"]*),'
@@ -294,6 +294,7 @@ def run_duckdb(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
             joined[:length(joined) - length(last_brk)], false
         from multi_records
     """)
+
     # a field split by hand: `l` stands for the line in the template above
     def split_of(expr: str) -> str:
         line = f"(case when starts_with({expr}, chr(65279)) then {expr}[2:] else {expr} end)"
@@ -413,7 +414,7 @@ def run_duckdb(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
         from marked
     """)
     (out / "accepted").mkdir(parents=True, exist_ok=True)
-    con.execute(f"""
+    con.execute("""
         create temp table accepted as
         select transaction_id, customer_id, product_id, product_category, region, quantity,
             unit_price, amount, transaction_at, cast(transaction_at as date) as transaction_date,
@@ -424,7 +425,9 @@ def run_duckdb(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
         "accepted/part-0": "select * from accepted",
         "quarantine": """
             select source_file, line_number, line_count, rejection_reason, raw_line,
-                """ + ", ".join(f"{c}_raw as {c}" for c in COLUMNS) + """
+                """
+        + ", ".join(f"{c}_raw as {c}" for c in COLUMNS)
+        + """
             from classified where row_status = 'quarantined'""",
         "accounting": """
             select files.source_file,
@@ -688,9 +691,7 @@ def _pandas_typed(pd, np, rec):  # type: ignore[no-untyped-def]
     q = rec["quantity_raw"].str.strip(" ")
     q_ok = q.str.fullmatch(QUANTITY).fillna(False).to_numpy(dtype=bool)
     rec["quantity"] = pd.array(
-        np.where(q_ok, pd.to_numeric(q.where(q_ok), errors="coerce").fillna(0), 0).astype(
-            "int64"
-        ),
+        np.where(q_ok, pd.to_numeric(q.where(q_ok), errors="coerce").fillna(0), 0).astype("int64"),
         dtype="Int64",
     )
     rec.loc[~q_ok, "quantity"] = pd.NA
@@ -729,9 +730,9 @@ def _pandas_typed(pd, np, rec):  # type: ignore[no-untyped-def]
     rec["at_us"] = np.where(ts_ok, micros + fraction + offset, 0)
     rec["ts_ok"] = ts_ok
     rec["day"] = np.floor_divide(rec["at_us"].to_numpy(), 86_400_000_000)
-    rec["amount_cents"] = np.where(q_ok & p_ok, rec["quantity"].fillna(0).to_numpy() * rec[
-        "price_cents"
-    ].to_numpy(), 0)
+    rec["amount_cents"] = np.where(
+        q_ok & p_ok, rec["quantity"].fillna(0).to_numpy() * rec["price_cents"].to_numpy(), 0
+    )
     rec["q_ok"] = q_ok
     # the typed values with the trimmed raw text where a value does not parse: what a copy is
     rec["q_key"] = rec["quantity"].astype("str").where(q_ok, "r:" + q.where(q != ""))
@@ -830,8 +831,9 @@ def pandas_accepted_table(np, acc) -> dict[str, Any]:  # type: ignore[no-untyped
     return {
         "transaction_id": pa.array(acc["transaction_id"], pa.string()),
         "customer_id": pa.array(acc["customer_id"], pa.string()),
-        "product_id": pa.array(acc["product_id"].astype(object).where(acc["product_id"].notna(),
-                                                                        None), pa.string()),
+        "product_id": pa.array(
+            acc["product_id"].astype(object).where(acc["product_id"].notna(), None), pa.string()
+        ),
         "product_category": pa.array(acc["product_category"], pa.string()),
         "region": pa.array(acc["region"], pa.string()),
         "quantity": pa.array(acc["quantity"].to_numpy(dtype="int64").astype("int32")),
@@ -1038,7 +1040,7 @@ def pandas_accounting(pd, stats: dict[str, dict[str, int]], counts) -> dict[str,
     for name in names:
         st = stats[name]
 
-        def get(kind: str, status: str) -> int:
+        def get(kind: str, status: str, name: str = name) -> int:
             key = (kind, status)
             if name in counts.index and key in counts.columns:
                 return int(counts.loc[name, key])
@@ -1093,7 +1095,6 @@ def run_pandas(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
     trace("pandas outputs written")
     pandas_marts(pd, np, acc, out, as_of)
     return {"accepted": len(acc), "quarantined": len(quarantined)}
-
 
 
 # --- Polars -------------------------------------------------------------------------------------
@@ -1156,9 +1157,7 @@ def run_polars(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
             pl.int_range(1, pl.len() + 1).over("file_index").alias("line_number"),
             c("sub").alias("text"),
             # every piece's last line ends as the piece does; the others with a CR
-            pl.when(
-                (c("i") == c("i").shift(-1)) & (c("file_index") == c("file_index").shift(-1))
-            )
+            pl.when((c("i") == c("i").shift(-1)) & (c("file_index") == c("file_index").shift(-1)))
             .then(pl.lit("\r"))
             .otherwise(c("piece_break"))
             .alias("brk"),
@@ -1215,12 +1214,16 @@ def run_polars(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
         (~c("cont")).cast(pl.Int64).cum_sum().alias("record"),
         (c("cont") | c("cont").shift(-1).fill_null(False)).alias("multi"),
     )
-    single = lines.lazy().filter(~c("multi")).select(
-        "file_index",
-        "source_file",
-        "line_number",
-        pl.lit(1, pl.Int64).alias("line_count"),
-        c("text").alias("raw_line"),
+    single = (
+        lines.lazy()
+        .filter(~c("multi"))
+        .select(
+            "file_index",
+            "source_file",
+            "line_number",
+            pl.lit(1, pl.Int64).alias("line_count"),
+            c("text").alias("raw_line"),
+        )
     )
     multi = (
         lines.lazy()
@@ -1314,12 +1317,18 @@ def run_polars(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
     split = pl.concat([plain, quoted]).with_columns(
         (c("fields").list.len() == c("n_fields")).fill_null(False).alias("well_formed")
     )
-    split = split.with_columns(
-        *[
-            pl.when(c("well_formed")).then(c("fields").list.get(c(f"p_{col}"))).alias(f"{col}_raw")
-            for col in COLUMNS
-        ]
-    ).collect().lazy()
+    split = (
+        split.with_columns(
+            *[
+                pl.when(c("well_formed"))
+                .then(c("fields").list.get(c(f"p_{col}")))
+                .alias(f"{col}_raw")
+                for col in COLUMNS
+            ]
+        )
+        .collect()
+        .lazy()
+    )
     trace("polars split")
 
     def trimmed(col: str) -> pl.Expr:
@@ -1513,8 +1522,12 @@ def run_polars(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
         .join(physical, on="source_file", how="left")
         .join(status, on="source_file", how="left")
         .with_columns(pl.lit(0, pl.Int64).alias("comment_lines"))
-        .select([c(col).cast(pl.Int64).fill_null(0) if col != "source_file" else c(col)
-                 for col in ACCOUNTING])
+        .select(
+            [
+                c(col).cast(pl.Int64).fill_null(0) if col != "source_file" else c(col)
+                for col in ACCOUNTING
+            ]
+        )
         .write_parquet(out / "accounting.parquet")
     )
     trace("polars outputs written")
@@ -1695,7 +1708,10 @@ def run_dask(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
             n=("cents", "size"), units_sold=("quantity", "sum"), revenue=("cents", "sum")
         ),
         t.groupby("customer_id").agg(
-            first=("day", "min"), last=("day", "max"), n=("cents", "size"), monetary=("cents", "sum")
+            first=("day", "min"),
+            last=("day", "max"),
+            n=("cents", "size"),
+            monetary=("cents", "sum"),
         ),
     )
     daily = daily.assign(customer_count=daily_customers)

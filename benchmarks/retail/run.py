@@ -332,7 +332,7 @@ def write_results(
         f" dbt runs `dbt build --selector retail` (models, data and unit tests) with DuckDB"
         f" `memory_limit` {args.memory_limit} and its target/ kept (partial parsing). Every"
         " engine produces the accepted rows, the quarantine (reason, file, line, raw text),"
-        " the per-file accounting and the four marts; \"same result as dbt\" is a row-for-row"
+        ' the per-file accounting and the four marts; "same result as dbt" is a row-for-row'
         " comparison of all of them with the warehouse (`benchmarks/retail/compare.py`).",
         "",
         f"Generating the files took {gen.get('retail', 0):.1f} s (retail, 101 files)"
@@ -419,8 +419,7 @@ def aims(results: dict[str, Measure]) -> list[str]:
     peak = median(results["dbt-retail"].peak_mb) if "dbt-retail" in results else float("nan")
     rows = [
         (
-            "dbt build with its tests at most 1.5x the hand-written DuckDB SQL doing the same"
-            " work",
+            "dbt build with its tests at most 1.5x the hand-written DuckDB SQL doing the same work",
             f"{dbt:.1f} s vs {sql:.1f} s: {dbt / sql:.2f}x{same('duckdb-sql')}",
             dbt <= 1.5 * sql,
         ),
