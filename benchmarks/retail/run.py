@@ -1,26 +1,36 @@
-"""Retail benchmark: dbt + DuckDB against hand-written DuckDB SQL, pandas, Polars and Dask.
+"""Retail benchmark: dbt + DuckDB against hand-written DuckDB SQL, pandas, Polars and Dask, each
+doing the same work from the same files and compared with the warehouse row for row.
 
     make bench                                  # 100,000 rows, 3 repeats
-    make bench BENCH_ARGS="--rows 10000000 --repeats 1"   # the figures in results.md
+    make bench BENCH_ARGS="--rows 10000000"     # the figures in results.md
     # 100 million rows, generated beforehand (generate-data retail --rows 100000000 --seed 4
     # --out /tmp/retail100m/raw), dbt only, under a 4 GB DuckDB memory limit:
     make bench BENCH_ARGS="--rows 100000000 --retail-dir /tmp/retail100m/raw --repeats 1 \
         --engines dbt-retail --memory-limit 4GB --out /tmp/results-100m.md"
 
-In one run, on the same generated files: each engine runs as its own process, `repeats` times,
-under /usr/bin/time -v (peak memory = its maximum resident set size), and the medians go to a
-Markdown table (benchmarks/retail/results.md by default). Engines:
+In one run, on the same generated files (100 daily files, plus the CSV defects of
+benchmarks/retail/defects.py in three of them: an extra field, a broken quote, quoted commas
+and line breaks, a mid-file byte-order mark, CRLF and lone-CR endings): each engine runs as its
+own process, `repeats` times, under /usr/bin/time -v (peak memory = its maximum resident set
+size), with the 1-minute load average (`os.getloadavg()`, what `uptime` shows) taken as it
+starts; the medians go to a Markdown table (benchmarks/retail/results.md by default). Engines:
 
-* dbt-retail: `dbt build --selector retail` (every retail model and test: selectors.yml) from
-  an empty warehouse on 100 daily files;
+* dbt-retail: `dbt build --selector retail` (every retail model, its data and unit tests:
+  selectors.yml) from an empty warehouse on the 100 files. dbt's target/ folder is kept
+  between builds (and `dbt parse` runs once before the first), as a user's repeated `make
+  build` would have it, so every timed build uses partial parsing;
 * dbt-retail-incremental: `dbt build --selector retail` of the same warehouse after one more
-  daily file (1 % of the rows) arrives in the same folder (same paths as the full build, as a
-  daily run would have, so dbt's partial parsing applies);
-* dbt-bank: `dbt build --selector bank` (the foundation's bank models) on as many bank rows;
-* duckdb-sql, pandas, polars, dask: benchmarks/retail/engines.py (the same rules by hand).
+  daily file (1 % of the rows) arrives in the same folder;
+* dbt-bank: `dbt build --selector bank` on as many bank rows (not in the default list);
+* duckdb-sql, pandas, polars, dask: benchmarks/retail/engines.py, the warehouse's retail work
+  by hand: accepted rows, quarantine with reasons and raw text, per-file accounting in records
+  and lines, the four marts, exact decimals.
 
-The generated files and warehouses live under --work and are deleted at the end (--keep keeps
-them).
+After a peer's last run its outputs are compared with the dbt warehouse of the last full build,
+row for row (benchmarks/retail/compare.py): the table's "same result as dbt" column is that
+comparison. The per-node timings of the last full dbt build (target/run_results.json) go below
+the table. The generated files and warehouses live under --work and are deleted at the end
+(--keep keeps them).
 """
 
 from __future__ import annotations
@@ -41,6 +51,10 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 ENGINES_PY = Path(__file__).with_name("engines.py")
+sys.path.insert(0, str(Path(__file__).parent))
+from compare import compare, describe  # noqa: E402
+from defects import add_csv_defects  # noqa: E402
+
 # Everything from this line on in the results file is kept when the file is written again (the
 # 100-million-row run, which takes its own run of this script with --retail-dir).
 KEPT = "<!-- run.py keeps what follows -->"
@@ -55,18 +69,28 @@ ALL = [
     "polars",
     "dask",
 ]
+DEFAULT = [e for e in ALL if e != "dbt-bank"]
 
 
 @dataclass
 class Measure:
     seconds: list[float] = field(default_factory=list)
     peak_mb: list[float] = field(default_factory=list)
+    load: list[float] = field(default_factory=list)
     summary: dict[str, float] | None = None
+    same: str = ""
     error: str | None = None
 
+    def add(self, seconds: float, peak: float, load: float) -> None:
+        self.seconds.append(seconds)
+        self.peak_mb.append(peak)
+        self.load.append(load)
 
-def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
-    """Run cmd under /usr/bin/time -v: (wall seconds, peak RSS in MB, stdout)."""
+
+def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str, float]:
+    """Run cmd under /usr/bin/time -v: (wall seconds, peak RSS in MB, stdout, the 1-minute
+    load average as it started)."""
+    load = os.getloadavg()[0]
     began = time.perf_counter()
     done = subprocess.run(
         ["/usr/bin/time", "-v", *cmd],
@@ -83,7 +107,7 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, flo
         )
     match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
     peak = int(match.group(1)) / 1024 if match else float("nan")
-    return seconds, peak, done.stdout
+    return seconds, peak, done.stdout, load
 
 
 def dbt_env(raw: Path, db: Path, work: Path, memory_limit: str) -> dict[str, str]:
@@ -111,7 +135,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000, help="retail rows (default 100k)")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--engines", default=",".join(ALL), help="comma-separated subset")
+    parser.add_argument(
+        "--engines",
+        default=",".join(DEFAULT),
+        help=f"comma-separated, of {', '.join(ALL)} (default: all but dbt-bank)",
+    )
     parser.add_argument(
         "--memory-limit",
         default="1500MB",
@@ -136,10 +164,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         gen_seconds = prepare(args, work, engines)
         run_all(args, work, engines, results)
+        write_results(args, results, gen_seconds, work)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    write_results(args, results, gen_seconds)
     print(args.out.read_text())
     return 0
 
@@ -169,6 +197,7 @@ def prepare(args: argparse.Namespace, work: Path, engines: list[str]) -> dict[st
     files = sorted((work / "generated" / "retail").glob("*.csv"))
     link_files(files[:100], work / "raw_retail" / "retail")
     link_files(files[100:], work / "next_day")
+    add_csv_defects(work / "raw_retail" / "retail")
     if "dbt-bank" in engines:
         began = time.perf_counter()
         subprocess.run(
@@ -189,7 +218,20 @@ def run_all(
     dbt = str(BIN / "dbt")
     raw = work / "raw_retail"
     full_db = work / "db" / "retail_full.duckdb"
+    full_db.parent.mkdir(exist_ok=True)
+    # target/ is kept from here on: every timed build parses partially, as a repeated build does
+    parsed = subprocess.run(
+        [dbt, "parse", "--quiet"],
+        cwd=PROJECT_DIR,
+        env=dbt_env(raw, full_db, work, args.memory_limit),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if parsed.returncode != 0:
+        raise SystemExit(f"dbt parse failed:\n{parsed.stdout[-3000:]}{parsed.stderr[-3000:]}")
     for repeat in range(args.repeats):
+        last = repeat == args.repeats - 1
         for engine in engines:
             m = results[engine]
             if m.error:
@@ -199,34 +241,34 @@ def run_all(
                 if engine == "dbt-retail" or (
                     engine == "dbt-retail-incremental" and not full_db.exists()
                 ):
-                    full_db.parent.mkdir(exist_ok=True)
                     full_db.unlink(missing_ok=True)
                     env = dbt_env(raw, full_db, work, args.memory_limit)
-                    s, peak, _ = timed([dbt, *RETAIL], env)
+                    s, peak, _, load = timed([dbt, *RETAIL], env)
                     if engine == "dbt-retail":
-                        m.seconds.append(s)
-                        m.peak_mb.append(peak)
+                        m.add(s, peak, load)
                         m.summary = dbt_summary(full_db)
+                        shutil.copy(work / "target" / "run_results.json", work / "full_run.json")
                 if engine == "dbt-retail-incremental":
-                    s, peak = incremental_build(dbt, raw, full_db, work, args.memory_limit)
-                    m.seconds.append(s)
-                    m.peak_mb.append(peak)
+                    m.add(*incremental_build(dbt, raw, full_db, work, args.memory_limit))
                 elif engine == "dbt-bank":
                     db = work / "db" / "bank.duckdb"
                     db.unlink(missing_ok=True)
                     env = dbt_env(work / "raw_bank", db, work, args.memory_limit)
-                    s, peak, _ = timed([dbt, *BANK], env)
-                    m.seconds.append(s)
-                    m.peak_mb.append(peak)
+                    s, peak, _, load = timed([dbt, *BANK], env)
+                    m.add(s, peak, load)
                     db.unlink()
                 elif not engine.startswith("dbt-"):
                     out = work / "out" / engine
                     shutil.rmtree(out, ignore_errors=True)
                     cmd = [sys.executable, str(ENGINES_PY), engine, str(raw / "retail"), str(out)]
-                    s, peak, stdout = timed(cmd, {**os.environ})
-                    m.seconds.append(s)
-                    m.peak_mb.append(peak)
+                    s, peak, stdout, load = timed(cmd, {**os.environ})
+                    m.add(s, peak, load)
                     m.summary = json.loads(stdout.strip().splitlines()[-1])
+                    if last and full_db.exists():
+                        print(f"  comparing {engine} with the dbt warehouse", flush=True)
+                        m.same = describe(compare(full_db, out))
+                    elif last:
+                        m.same = "not compared (no dbt-retail build in this run)"
             except (RuntimeError, json.JSONDecodeError) as error:
                 m.error = str(error).splitlines()[0][:200]
                 print(error, file=sys.stderr)
@@ -234,22 +276,22 @@ def run_all(
 
 def incremental_build(
     dbt: str, raw: Path, full_db: Path, work: Path, memory_limit: str
-) -> tuple[float, float]:
+) -> tuple[float, float, float]:
     """The next day's file arrives in the same folder and the same warehouse is built again, as
     a daily run would (same paths, so dbt's partial parsing applies); then both are put back
-    as they were for the other engines: (wall seconds, peak MB)."""
+    as they were for the other engines: (wall seconds, peak MB, load average)."""
     saved = work / "db" / "retail_full.saved.duckdb"
     shutil.copy(full_db, saved)
     arrived = [raw / "retail" / f.name for f in sorted((work / "next_day").glob("*.csv"))]
     for f in arrived:
         os.link(work / "next_day" / f.name, f)
     try:
-        s, peak, _ = timed([dbt, *RETAIL], dbt_env(raw, full_db, work, memory_limit))
+        s, peak, _, load = timed([dbt, *RETAIL], dbt_env(raw, full_db, work, memory_limit))
     finally:
         for f in arrived:
             f.unlink()
         shutil.move(saved, full_db)
-    return s, peak
+    return s, peak, load
 
 
 def dbt_summary(db: Path) -> dict[str, float]:
@@ -257,12 +299,14 @@ def dbt_summary(db: Path) -> dict[str, float]:
 
     con = duckdb.connect(str(db), read_only=True)
     try:
-        accepted, revenue = con.execute(
-            "select count(*), sum(amount) from staging.stg_retail__transactions"
+        accepted, quarantined = con.execute(
+            "select count(*) filter (where row_status = 'accepted'),"
+            " count(*) filter (where row_status = 'quarantined')"
+            " from staging.base_retail__transactions"
         ).fetchone()  # type: ignore[misc]
     finally:
         con.close()
-    return {"accepted": accepted, "revenue": float(revenue or 0)}
+    return {"accepted": accepted, "quarantined": quarantined}
 
 
 def median(values: list[float]) -> float:
@@ -270,46 +314,50 @@ def median(values: list[float]) -> float:
 
 
 def write_results(
-    args: argparse.Namespace, results: dict[str, Measure], gen: dict[str, float]
+    args: argparse.Namespace, results: dict[str, Measure], gen: dict[str, float], work: Path
 ) -> None:
-    reference = results.get("dbt-retail", Measure()).summary
     lines = [
         "# Retail benchmark results",
         "",
         f"Written by `benchmarks/retail/run.py` on {time.strftime('%Y-%m-%d %H:%M', time.gmtime())}"
         " UTC:"
-        f" {args.rows:,} retail rows in 100 daily files (seed {args.seed}), {args.repeats} runs per"
-        f" engine, each a separate process; median wall time and median peak resident memory"
-        f" (`/usr/bin/time -v`). Machine: {os.cpu_count()} cores, {platform.machine()},"
-        f" Python {platform.python_version()}, shared with other builds while it ran"
+        f" {args.rows:,} retail rows in 100 daily files (seed {args.seed}) plus the CSV defects of"
+        " `benchmarks/retail/defects.py`,"
+        f" {args.repeats} runs per engine, each a separate process; median wall time and median"
+        " peak resident memory (`/usr/bin/time -v`), and the median 1-minute load average"
+        " (`uptime`) as each run started."
+        f" Machine: {os.cpu_count()} cores, {platform.machine()},"
+        f" Python {platform.python_version()}, shared with other work while it ran"
         f" (at niceness {os.nice(0)})."
-        f" dbt runs `dbt build --selector retail` (or `bank`) with DuckDB `memory_limit`"
-        f" {args.memory_limit}.",
+        f" dbt runs `dbt build --selector retail` (models, data and unit tests) with DuckDB"
+        f" `memory_limit` {args.memory_limit} and its target/ kept (partial parsing). Every"
+        " engine produces the accepted rows, the quarantine (reason, file, line, raw text),"
+        ' the per-file accounting and the four marts; "same result as dbt" is a row-for-row'
+        " comparison of all of them with the warehouse (`benchmarks/retail/compare.py`).",
         "",
         f"Generating the files took {gen.get('retail', 0):.1f} s (retail, 101 files)"
         + (f" and {gen['bank']:.1f} s (bank)." if "bank" in gen else "."),
         "",
-        "| engine | median s | min s | max s | peak memory MB (median) | DuckDB memory limit"
-        " | accepted rows | same result as dbt |",
-        "|---|---:|---:|---:|---:|---|---:|---|",
+        "| engine | median s | min s | max s | peak memory MB (median) | load avg (median)"
+        " | DuckDB memory limit | accepted rows | quarantined rows | same result as dbt |",
+        "|---|---:|---:|---:|---:|---:|---|---:|---:|---|",
     ]
     for engine, m in results.items():
         if m.error:
-            lines.append(f"| {engine} | failed: {m.error} | | | | | | |")
+            lines.append(f"| {engine} | failed: {m.error} | | | | | | | | |")
             continue
-        agrees = ""
-        if m.summary and reference and engine != "dbt-retail":
-            same = m.summary["accepted"] == reference["accepted"] and abs(
-                m.summary["revenue"] - reference["revenue"]
-            ) <= 1e-6 * max(1.0, abs(reference["revenue"]))
-            agrees = "yes" if same else f"no ({m.summary['accepted']:,} rows)"
         accepted = f"{int(m.summary['accepted']):,}" if m.summary else ""
+        quarantined = f"{int(m.summary['quarantined']):,}" if m.summary else ""
+        same = m.same if not engine.startswith("dbt-") else ("(the reference)" if m.summary else "")
         lines.append(
             f"| {engine} | {median(m.seconds):.1f} | {min(m.seconds):.1f} | {max(m.seconds):.1f}"
-            f" | {median(m.peak_mb):,.0f} | {limit_of(engine, args.memory_limit)} | {accepted}"
-            f" | {agrees} |"
+            f" | {median(m.peak_mb):,.0f} | {median(m.load):.2f}"
+            f" | {limit_of(engine, args.memory_limit)} | {accepted} | {quarantined} | {same} |"
         )
     lines += ["", *aims(results)] if "dbt-retail" in results else []
+    timings = work / "full_run.json"
+    if timings.exists():
+        lines += ["", *node_timings(json.loads(timings.read_text(encoding="utf-8")))]
     kept = ""
     if args.out.exists():
         previous = args.out.read_text(encoding="utf-8")
@@ -317,6 +365,32 @@ def write_results(
             kept = "\n" + previous[previous.index(KEPT) :]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(lines) + "\n" + kept, encoding="utf-8")
+
+
+def node_timings(run_results: dict) -> list[str]:  # type: ignore[type-arg]
+    """Where the last full dbt build's time went: per node type, and the slowest nodes."""
+    nodes = [
+        (r["unique_id"], float(r.get("execution_time") or 0.0)) for r in run_results["results"]
+    ]
+    total = sum(t for _, t in nodes)
+    kinds: dict[str, list[float]] = {}
+    for uid, t in nodes:
+        kinds.setdefault(uid.split(".")[0], []).append(t)
+    elapsed = float(run_results.get("elapsed_time") or 0.0)
+    out = [
+        "### Where the last full dbt build's time went (target/run_results.json)",
+        "",
+        f"dbt's own elapsed time: {elapsed:.1f} s; the nodes' execution times add up to"
+        f" {total:.1f} s (2 threads: nodes overlap). By node type:"
+        + "; ".join(f" {k} {len(v)} nodes, {sum(v):.1f} s" for k, v in sorted(kinds.items()))
+        + ". The slowest nodes:",
+        "",
+        "| node | s |",
+        "|---|---:|",
+    ]
+    for uid, t in sorted(nodes, key=lambda n: -n[1])[:12]:
+        out.append(f"| `{uid}` | {t:.1f} |")
+    return out
 
 
 def limit_of(engine: str, memory_limit: str) -> str:
@@ -331,6 +405,11 @@ def aims(results: dict[str, Measure]) -> list[str]:
         m = results.get(engine)
         return median(m.seconds) if m and not m.error else float("nan")
 
+    def same(engine: str) -> str:
+        m = results.get(engine)
+        verdict = m.same if m else ""
+        return "" if verdict == "yes" else f" ({engine}'s result is not the same: {verdict})"
+
     dbt, sql, polars, inc = (
         t("dbt-retail"),
         t("duckdb-sql"),
@@ -339,14 +418,27 @@ def aims(results: dict[str, Measure]) -> list[str]:
     )
     peak = median(results["dbt-retail"].peak_mb) if "dbt-retail" in results else float("nan")
     rows = [
-        ("dbt build within 2x hand-written DuckDB SQL", f"{dbt / sql:.2f}x", dbt <= 2 * sql),
-        ("dbt build faster than Polars", f"{dbt:.1f} s vs {polars:.1f} s", dbt < polars),
+        (
+            "dbt build with its tests at most 1.5x the hand-written DuckDB SQL doing the same work",
+            f"{dbt:.1f} s vs {sql:.1f} s: {dbt / sql:.2f}x{same('duckdb-sql')}",
+            dbt <= 1.5 * sql,
+        ),
+        (
+            "dbt build faster than Polars doing the same work",
+            f"{dbt:.1f} s vs {polars:.1f} s: {dbt / polars:.2f}x{same('polars')}",
+            dbt < polars,
+        ),
         ("dbt build peak memory under 2 GB", f"{peak:,.0f} MB", peak < 2048),
-        ("a new 1 % file in under 10 % of a full build", f"{inc / dbt:.0%}", inc < 0.1 * dbt),
+        (
+            "a next-day 1 % file: its build grows with the file, not the history (at 100M rows"
+            " of history within 1.5x of its time at 10M)",
+            f"{inc:.1f} s at this size ({inc / dbt:.0%} of the full build); 100M not run here",
+            None,
+        ),
     ]
     out = ["| aim | measured | met |", "|---|---|---|"]
     for aim, measured, met in rows:
-        verdict = "yes" if met else "no"
+        verdict = "n/a" if met is None else "yes" if met else "no"
         if "nan" in measured:  # an engine it needs did not run (--engines) or failed
             measured, verdict = "not measured", "n/a"
         out.append(f"| {aim} | {measured} | {verdict} |")
