@@ -86,7 +86,7 @@ dashboard: env ## serve the dashboard on http://localhost:8501 (PORT=... for ano
 
 # The orchestrator (README, "Orchestration"): Dagster's UI and daemon on localhost, its
 # instance (runs, sensor cursors, logs) in DAGSTER_HOME, a git-ignored folder.
-export DAGSTER_HOME ?= $(CURDIR)/.dagster
+orchestrate: export DAGSTER_HOME ?= $(CURDIR)/.dagster
 orchestrate: env ## Dagster UI + daemon on http://127.0.0.1:3000: builds when files land, daily (PORT=...)
 	$(UV) sync --locked --group orchestrate --python $(PYTHON)
 	mkdir -p $(DAGSTER_HOME)

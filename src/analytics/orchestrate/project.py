@@ -25,6 +25,8 @@ MANIFEST_TARGET = Path("target") / "orchestrate"
 # What a parse reads: a change to any of these makes the saved manifest stale.
 PROJECT_FOLDERS = ("models", "macros", "seeds", "snapshots", "tests", "analyses")
 PROJECT_FILES = ("dbt_project.yml", "selectors.yml", "profiles.yml")
+PARSED_SUFFIXES = (".sql", ".yml", ".yaml", ".csv", ".md")
+NOT_DBT = "python"  # tests/python: pytest's, which dbt does not read
 # The asset groups: one per source system, and the cross-source audit and operations areas
 # (the tags dbt_project.yml sets once per area).
 AREAS = ("bank", "trades", "sales", "streaming", "retail", "audit", "operations")
@@ -37,9 +39,10 @@ def _project_files(project_dir: Path) -> Iterator[Path]:
         yield project_dir / name
     for folder in PROJECT_FOLDERS:
         for root, dirs, files in os.walk(project_dir / folder):
-            dirs[:] = [d for d in dirs if not d.startswith((".", "__"))]
+            dirs[:] = [d for d in dirs if not d.startswith((".", "__")) and d != NOT_DBT]
             for file in files:
-                yield Path(root) / file
+                if file.endswith(PARSED_SUFFIXES):
+                    yield Path(root) / file
 
 
 def manifest_is_stale(manifest: Path, project_dir: Path = PROJECT_DIR) -> bool:
