@@ -183,9 +183,7 @@ def sensor_flow(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SensorFlow
             sensor = source_sensor("sales", source_jobs["sales"], settle=0.0)
 
             def tick(cursor: str | None) -> tuple[Any, str | None]:
-                context = build_sensor_context(
-                    instance=instance, definitions=defs, cursor=cursor
-                )
+                context = build_sensor_context(instance=instance, definitions=defs, cursor=cursor)
                 return sensor(context), context.cursor
 
             first, cursor = tick(None)
@@ -267,9 +265,7 @@ def test_a_new_sales_file_starts_one_build_that_publishes_the_new_day(
     print(f"sensor-triggered sales build: {flow.seconds:.1f} s")
 
 
-def test_a_busy_lock_is_retried_and_a_data_failure_is_not(
-    tmp_path: Path, place_env: Any
-) -> None:
+def test_a_busy_lock_is_retried_and_a_data_failure_is_not(tmp_path: Path, place_env: Any) -> None:
     from dagster import DagsterEventType
 
     from analytics.orchestrate.definitions import defs
@@ -310,9 +306,7 @@ def test_a_busy_lock_is_retried_and_a_data_failure_is_not(
     watcher = threading.Thread(target=release_after_first_refusal, daemon=True)
     watcher.start()
     try:
-        result = job.execute_in_process(
-            instance=instance, run_config=config, raise_on_error=False
-        )
+        result = job.execute_in_process(instance=instance, run_config=config, raise_on_error=False)
     finally:
         watcher.join(timeout=5)
         holder.close()
@@ -341,9 +335,7 @@ def test_a_busy_lock_is_retried_and_a_data_failure_is_not(
 
 @pytest.mark.browser
 @pytest.mark.server
-def test_the_ui_lists_the_assets_and_shows_the_run(
-    sensor_flow: SensorFlow, tmp_path: Path
-) -> None:
+def test_the_ui_lists_the_assets_and_shows_the_run(sensor_flow: SensorFlow, tmp_path: Path) -> None:
     """dagster-webserver over the sensor test's instance, opened in headless Chromium."""
     port = free_port()
     log = tmp_path / "webserver.log"

@@ -16,7 +16,6 @@ time, an alert on failure) and reports what dbt's run_results.json of that build
   `analytics-build` has sent its alert.
 """
 
-
 import json
 import os
 import subprocess
@@ -61,9 +60,7 @@ class BuildConfig(Config):
         description="A selector of selectors.yml (`sales_with_accounting`, ...); none: the "
         "assets selected (all of them: analytics-build's `production` selector)",
     )
-    lock_retries: int = Field(
-        default=5, description="retries while another build holds the lock"
-    )
+    lock_retries: int = Field(default=5, description="retries while another build holds the lock")
     retry_wait_seconds: float = Field(
         default=30.0, description="the first wait before a retry; doubled at each retry"
     )
@@ -148,7 +145,9 @@ def build_events(
         return
     assets_def = context.assets_def
     asset_keys: dict[str, AssetKey] = {
-        spec.metadata[UNIQUE_ID]: spec.key for spec in assets_def.specs if UNIQUE_ID in spec.metadata
+        spec.metadata[UNIQUE_ID]: spec.key
+        for spec in assets_def.specs
+        if UNIQUE_ID in spec.metadata
     }
     check_keys: dict[str, AssetCheckKey] = {
         (spec.metadata or {})[UNIQUE_ID]: spec.key
@@ -203,7 +202,7 @@ def build_events(
     dagster_dbt_translator=TRANSLATOR,
     op_tags={"analytics/build": "analytics-build"},
 )
-def analytics_dbt(context: AssetExecutionContext, config: BuildConfig):  # noqa: ANN201
+def analytics_dbt(context: AssetExecutionContext, config: BuildConfig):
     """Build the selected nodes with `analytics-build` (copy, test, publish all or nothing)."""
     args, env = build_args(context, config)
     context.log.info(f"analytics-build {' '.join(args) or '(the production selector)'}")

@@ -88,7 +88,9 @@ def fingerprint(
 def changes(before: Fingerprint, after: Fingerprint) -> list[str]:
     """What changed, one line per file: `+ new`, `~ changed`, `- gone`."""
     lines = [f"+ {name}" for name in sorted(after.keys() - before.keys())]
-    lines += [f"~ {name}" for name in sorted(after.keys() & before.keys()) if after[name] != before[name]]
+    lines += [
+        f"~ {name}" for name in sorted(after.keys() & before.keys()) if after[name] != before[name]
+    ]
     lines += [f"- {name}" for name in sorted(before.keys() - after.keys())]
     return lines
 
