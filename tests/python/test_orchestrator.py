@@ -343,8 +343,15 @@ def test_the_ui_lists_the_assets_and_shows_the_run(sensor_flow: SensorFlow, tmp_
     started = time.monotonic()
     with log.open("w") as output:
         server = subprocess.Popen(
-            [WEBSERVER, "-m", "analytics.orchestrate.definitions", "-h", "127.0.0.1"]
-            + ["-p", str(port)],
+            [
+                WEBSERVER,
+                "-m",
+                "analytics.orchestrate.definitions",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                f"{port}",
+            ],
             cwd=PROJECT_DIR,
             env=env,
             stdout=output,
