@@ -15,7 +15,7 @@ export RAW_DATA_DIR ?= data/raw
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help env build postgres test check lint format unit docs show outage report dashboard sample bench clean
+.PHONY: help env build postgres test check lint format unit docs show outage report dashboard orchestrate sample bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -82,6 +82,15 @@ report: env ## HTML report with charts (output/report.html, output/charts/) and 
 # query, so it runs beside builds; Streamlit headless, no usage statistics, bound to localhost.
 dashboard: env ## serve the dashboard on http://localhost:8501 (PORT=... for another port)
 	$(BIN)/analytics-dashboard --port $(or $(PORT),8501)
+
+# The orchestrator (README, "Orchestration"): Dagster's UI and daemon on localhost, its
+# instance (runs, sensor cursors, logs) in DAGSTER_HOME, a git-ignored folder.
+orchestrate: export DAGSTER_HOME ?= $(CURDIR)/.dagster
+orchestrate: env ## Dagster UI + daemon on http://127.0.0.1:3000: builds when files land, daily (PORT=...)
+	$(UV) sync --locked --group orchestrate --python $(PYTHON)
+	mkdir -p $(DAGSTER_HOME)
+	cp src/analytics/orchestrate/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/dagster dev -m analytics.orchestrate.definitions -h 127.0.0.1 -p $(or $(PORT),3000)
 
 sample: env ## regenerate the sample data that ships in data/raw
 	$(BIN)/generate-data sample --out data/raw

@@ -25,6 +25,9 @@ published warehouse in place:
 The published file is written in DuckDB's storage format v1.0.0 (`STORAGE_VERSION`), which
 every DuckDB 1.x client and the DuckDB CLI read, as well as DuckDB 2.0 itself.
 
+With ANALYTICS_BUILD_RESULTS set to a path, a copy of dbt's run_results.json is kept there
+(the orchestrator, `make orchestrate`, reads each build's results from it).
+
 Plain `dbt build` (development) writes DUCKDB_PATH directly and does none of this.
 """
 
@@ -54,6 +57,11 @@ DEFAULT_RAW_DATA_DIR = Path("data/raw")
 # streaming entity as streaming_<entity>.
 SOURCES = ("bank", "trades", "sales", "streaming", "retail")
 ALLOW_MISSING = "ANALYTICS_ALLOW_MISSING_SOURCES"
+# Where to keep a copy of this build's run_results.json (an orchestrator reads it after the
+# build, when another build may already be writing the target folder); unset, none is kept.
+RESULTS_COPY = "ANALYTICS_BUILD_RESULTS"
+# The start of the message when another build holds a lock: a failure that can pass on retry.
+LOCKED = "another build holds"
 # The oldest storage format that holds everything the warehouse uses; DuckDB 2.0 writes its
 # own newer format unless told otherwise, which DuckDB 1.x clients can't open.
 STORAGE_VERSION = "v1.0.0"
@@ -93,9 +101,7 @@ def exclusive_lock(path: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise BuildError(
-                f"another build holds {path}; wait for it to finish and try again"
-            ) from None
+            raise BuildError(f"{LOCKED} {path}; wait for it to finish and try again") from None
         try:
             yield
         finally:
@@ -356,6 +362,10 @@ def run_build(dbt_args: Sequence[str], *, dbt: str | None = None) -> BuildOutcom
         (target_path / "run_results.json").unlink(missing_ok=True)
         completed = subprocess.run([dbt, "build", *dbt_args], env=env, check=False)
         failed, warnings = _node_problems(target_path / "run_results.json")
+        results_copy = os.environ.get(RESULTS_COPY)
+        if results_copy and (target_path / "run_results.json").exists():
+            Path(results_copy).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(target_path / "run_results.json", results_copy)
         summary = f"dbt build exited with {completed.returncode}"
         if completed.returncode == 0 and build_copy.exists():
             vanished = vanished_sources(before, _files_per_source(build_copy), allowed)
