@@ -42,7 +42,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -246,6 +246,16 @@ def vanished_sources(
     )
 
 
+def vanished_refusal(vanished: Sequence[str], raw_dir: Path) -> tuple[str, list[str]]:
+    """Why a build with vanished sources is not published: the summary and the failed list."""
+    summary = (
+        f"no files for {', '.join(vanished)} in RAW_DATA_DIR={raw_dir}, which has rows"
+        " in the published warehouse: refusing to publish a warehouse without them. If"
+        f" the source was retired on purpose, build with {ALLOW_MISSING}={','.join(vanished)}"
+    )
+    return summary, [f"source {source}: no files" for source in vanished]
+
+
 def _save_failed_history(failed_copy: Path, pending_dir: Path) -> None:
     """Keep a failed build's run history, for the next successful build to publish."""
     try:
@@ -382,13 +392,7 @@ def run_build(dbt_args: Sequence[str], *, dbt: str | None = None) -> BuildOutcom
                     for line in warnings:
                         print(f"  - {line}", flush=True)
                 return BuildOutcome(0, True, log_path=log_path, warnings=warnings)
-            summary = (
-                f"no files for {', '.join(vanished)} in RAW_DATA_DIR={raw_dir}, which has rows"
-                " in the published warehouse: refusing to publish a warehouse without them. If"
-                f" the source was retired on purpose, build with {ALLOW_MISSING}="
-                f"{','.join(vanished)}"
-            )
-            failed = [f"source {source}: no files" for source in vanished]
+            summary, failed = vanished_refusal(vanished, raw_dir)
 
         if build_copy.exists():
             os.replace(build_copy, failed_copy)
@@ -411,15 +415,14 @@ def run_build(dbt_args: Sequence[str], *, dbt: str | None = None) -> BuildOutcom
         )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    dbt_args = list(sys.argv[1:] if argv is None else argv)
-    if dbt_args[:1] in (["-h"], ["--help"]):
-        print("usage: analytics-build [DBT BUILD ARGUMENTS...]\n\n" + (__doc__ or ""))
-        return 0
+def run_and_alert(
+    build: Callable[[Sequence[str]], BuildOutcome], dbt_args: Sequence[str], program: str
+) -> int:
+    """Run a publishing build; an alert for a build that could not start or did not publish."""
     try:
-        outcome = run_build(dbt_args)
+        outcome = build(dbt_args)
     except BuildError as error:
-        print(f"analytics-build: error: {error}", file=sys.stderr)
+        print(f"{program}: error: {error}", file=sys.stderr)
         send_failure_alert(summary=str(error), failed_nodes=[], log_path=None, failed_copy=None)
         return 2
     if not outcome.published:
@@ -431,6 +434,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             warnings=outcome.warnings,
         )
     return outcome.returncode
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    dbt_args = list(sys.argv[1:] if argv is None else argv)
+    if dbt_args[:1] in (["-h"], ["--help"]):
+        print("usage: analytics-build [DBT BUILD ARGUMENTS...]\n\n" + (__doc__ or ""))
+        return 0
+    return run_and_alert(run_build, dbt_args, "analytics-build")
 
 
 if __name__ == "__main__":

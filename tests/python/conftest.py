@@ -172,10 +172,11 @@ def run_dbt(
     return DbtResult(completed.returncode, completed.stdout + completed.stderr, database)
 
 
-def dbt_cli(args: Sequence[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """The real dbt CLI in the project folder, its output captured."""
+def project_command(argv: Sequence[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """A command of the project (dbt, analytics-build, ...) in the project folder, its output
+    captured."""
     return subprocess.run(
-        [str(DBT), "--no-use-colors", *args],
+        list(argv),
         cwd=PROJECT_DIR,
         env=env,
         capture_output=True,
@@ -183,6 +184,11 @@ def dbt_cli(args: Sequence[str], env: dict[str, str]) -> subprocess.CompletedPro
         timeout=900,
         check=False,
     )
+
+
+def dbt_cli(args: Sequence[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The real dbt CLI in the project folder, its output captured."""
+    return project_command([str(DBT), "--no-use-colors", *args], env)
 
 
 def dbt_env(raw_dir: Path, database: Path, work_dir: Path) -> dict[str, str]:

@@ -25,7 +25,7 @@ from analytics.generate.retail import generate_retail
 from analytics.generate.sales import generate_sales
 from analytics.generate.trades import generate_trades
 from analytics.postgres import load, server
-from conftest import DBT, PROJECT_DIR, SAMPLE_RAW_DIR, SampleBuild, dbt_cli, run_dbt
+from conftest import DBT, SAMPLE_RAW_DIR, SampleBuild, dbt_cli, project_command, run_dbt
 from engines import compare_tables
 
 pytestmark = pytest.mark.dbt
@@ -84,15 +84,7 @@ class PostgresWarehouse:
             **extra_env,
         }
         env.pop("DBT_TARGET", None)
-        return subprocess.run(
-            [str(DBT.with_name("analytics-postgres")), "build"],
-            cwd=PROJECT_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
-        )
+        return project_command([str(DBT.with_name("analytics-postgres")), "build"], env)
 
     def rows(self, sql: str, role: str | None = None) -> list[tuple]:
         env = self.env if role is None else {**self.env, "POSTGRES_USER": role}

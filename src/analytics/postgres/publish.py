@@ -42,7 +42,6 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from analytics.alerts import send_failure_alert
 from analytics.build import (
     ALLOW_MISSING,
     DEFAULT_RAW_DATA_DIR,
@@ -52,7 +51,9 @@ from analytics.build import (
     _node_problems,
     allowed_missing_sources,
     check_raw_dir,
+    run_and_alert,
     validate_path,
+    vanished_refusal,
     vanished_sources,
 )
 from analytics.postgres import load
@@ -253,13 +254,7 @@ def run_build(dbt_args: Sequence[str], *, dbt: str | None = None) -> BuildOutcom
                         flush=True,
                     )
                     return BuildOutcome(0, True, log_path=log_path, warnings=warnings)
-            summary = (
-                f"no files for {', '.join(vanished)} in RAW_DATA_DIR={raw_dir}, which has rows"
-                " in the published warehouse: refusing to publish a warehouse without them. If"
-                f" the source was retired on purpose, build with {ALLOW_MISSING}="
-                f"{','.join(vanished)}"
-            )
-            failed = [f"source {source}: no files" for source in vanished]
+            summary, failed = vanished_refusal(vanished, raw_dir)
         print(
             f"analytics-postgres: the build failed ({summary}); the published schemas were"
             f" left as they were. The failed build is in the {BUILD_PREFIX}* schemas, dbt's"
@@ -280,18 +275,4 @@ def run_build(dbt_args: Sequence[str], *, dbt: str | None = None) -> BuildOutcom
 
 
 def main(dbt_args: Sequence[str]) -> int:
-    try:
-        outcome = run_build(dbt_args)
-    except BuildError as error:
-        print(f"analytics-postgres: error: {error}", file=sys.stderr)
-        send_failure_alert(summary=str(error), failed_nodes=[], log_path=None, failed_copy=None)
-        return 2
-    if not outcome.published:
-        send_failure_alert(
-            summary=outcome.summary,
-            failed_nodes=outcome.failed_nodes,
-            log_path=outcome.log_path,
-            failed_copy=None,
-            warnings=outcome.warnings,
-        )
-    return outcome.returncode
+    return run_and_alert(run_build, dbt_args, "analytics-postgres")
