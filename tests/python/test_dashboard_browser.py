@@ -217,7 +217,10 @@ def drawn_charts(driver: WebDriver) -> int:
 
 
 def type_into(driver: WebDriver, label: str, text: str, enter: bool = True) -> None:
-    field = driver.find_element(By.CSS_SELECTOR, f'input[aria-label="{label}"]')
+    selector = f'input[aria-label="{label}"]'
+    # on a loaded machine a page's inputs can appear after its first elements have settled
+    wait_for(driver, lambda: driver.find_elements(By.CSS_SELECTOR, selector), what=label)
+    field = driver.find_element(By.CSS_SELECTOR, selector)
     field.send_keys(Keys.CONTROL, "a")
     field.send_keys(Keys.DELETE)
     field.send_keys(text + (Keys.ENTER if enter else ""))
@@ -506,6 +509,7 @@ def test_a_published_build_shows_on_the_next_load_and_no_lock_is_held(
     """What analytics-build does: a finished copy renamed over the file. The app holds no
     connection (a writer can open the file while it serves), and shows the new file next."""
     open_page(browser, dashboard, "bank")
+    wait_for(browser, lambda: "locations" in metrics(browser), what="the bank metrics")
     before = metrics(browser)["locations"]
     with duckdb.connect(str(dashboard.database)) as writer:  # fails if anyone holds the file
         writer.execute("select 1").fetchall()
