@@ -8,8 +8,31 @@
        joiner), and so are the variation selectors U+FE00..U+FE0F (marks, but invisible);
     4. runs of spaces become one space, the text is trimmed, and an empty result is null.
 
-    Accented letters stay. Regular expressions are RE2's Unicode classes. -#}
+    Accented letters stay. DuckDB's regular expressions are RE2's Unicode classes;
+    PostgreSQL has no such classes, so there clean_text() is the function
+    analytics_functions.clean_text (engine_functions_setup()), the same SQL with the classes
+    written out as code-point ranges (clean_text_classes.sql, generated from Python's
+    unicodedata: a character assigned in a later Unicode version than both know may differ). -#}
 {% macro clean_text(expr) -%}
+    {{ return(adapter.dispatch('clean_text')(expr)) }}
+{%- endmacro %}
+
+{% macro default__clean_text(expr) -%}
+    {{ clean_text_sql(
+        expr,
+        control_pattern='\\p{Cc}',
+        removed_pattern='[^\\p{L}\\p{M}\\p{N}\\p{P}\\p{Zs}]|[\\x{FE00}-\\x{FE0F}]',
+        spaces_pattern='\\p{Zs}+',
+    ) }}
+{%- endmacro %}
+
+{% macro postgres__clean_text(expr) -%}
+    analytics_functions.clean_text({{ expr }})
+{%- endmacro %}
+
+{#- The SQL of clean_text() given the engine's three patterns (control characters, what is
+    removed, runs of spaces). -#}
+{% macro clean_text_sql(expr, control_pattern, removed_pattern, spaces_pattern) -%}
     nullif(
         trim(
             regexp_replace(
@@ -22,11 +45,11 @@
                                 '&apos;', ''''), '&nbsp;', ' '),
                             '&amp;', '&'
                         ),
-                        '\p{Cc}', ' ', 'g'
+                        '{{ control_pattern }}', ' ', 'g'
                     ),
-                    '[^\p{L}\p{M}\p{N}\p{P}\p{Zs}]|[\x{FE00}-\x{FE0F}]', '', 'g'
+                    '{{ removed_pattern }}', '', 'g'
                 ),
-                '\p{Zs}+', ' ', 'g'
+                '{{ spaces_pattern }}', ' ', 'g'
             )
         ),
         ''

@@ -14,8 +14,17 @@
 
     Yields: filename, file_format (json_array | ndjson), record_number, raw_record (the line,
     or the array element as compact JSON text), is_well_formed, record (the object as JSON,
-    null when not well formed). -#}
+    null when not well formed).
+
+    DuckDB re-serialises an array element as compact JSON; the PostgreSQL variant writes the
+    same text (analytics_functions.json_compact). PostgreSQL's JSON parser refuses trailing
+    commas and NaN/Infinity, which DuckDB's accepts: such a record is malformed there (and
+    such an array file stops the build). -#}
 {% macro json_records(files, file_label) %}
+    {{ return(adapter.dispatch('json_records')(files, file_label)) }}
+{% endmacro %}
+
+{% macro default__json_records(files, file_label) %}
     with
 
     json_files as (
@@ -126,6 +135,111 @@
     from checked
 {% endmacro %}
 
+{% macro postgres__json_records(files, file_label) %}
+    with
+
+    json_files as (
+        select
+            filename,
+            {{ relative_source_file('filename') }} as source_file,
+            -- a byte-order mark is not part of the JSON
+            case
+                when starts_with(content, chr(65279)) then substr(content, 2)
+                else content
+            end as content,
+            {{ json_file_format('content') }} as file_format
+        from {{ files }}
+    ),
+
+    usable_files as materialized (
+        select *
+        from json_files
+        -- an array that is not valid JSON as a whole stops the build, naming the file
+        where
+            case
+                when
+                    file_format = 'json_array'
+                    and not analytics_functions.json_valid(content)
+                    then analytics_functions.error(
+                        {{ sql_text(file_label ~ ' file ') }} || source_file
+                        || ' is unusable: it starts with [ but is not valid JSON as a whole'
+                    )
+                else true
+            end
+    ),
+
+    array_records as (
+        select
+            usable_files.filename,
+            usable_files.file_format,
+            analytics_functions.json_compact(elements.element) as raw_record,
+            elements.record_number
+        from usable_files
+        cross join lateral json_array_elements(
+            case when usable_files.file_format = 'json_array' then usable_files.content end::json
+        ) with ordinality as elements (element, record_number)
+        where usable_files.file_format = 'json_array'
+    ),
+
+    ndjson_lines as (
+        select
+            usable_files.filename,
+            usable_files.file_format,
+            lines.physical_line,
+            lines.record_number
+        from usable_files
+        cross join lateral unnest(string_to_array(usable_files.content, chr(10)))
+            with ordinality as lines (physical_line, record_number)
+        where usable_files.file_format = 'ndjson'
+    ),
+
+    ndjson_records as (
+        select
+            filename,
+            file_format,
+            -- the CR of a CRLF ending is not part of the record
+            case
+                when right(physical_line, 1) = chr(13) then left(physical_line, -1)
+                else physical_line
+            end as raw_record,
+            record_number
+        from ndjson_lines
+        -- blank lines are skipped and not counted
+        where btrim(physical_line, ' ' || chr(9) || chr(13)) <> ''
+    ),
+
+    all_records as (
+        select * from array_records
+        union all
+        select * from ndjson_records
+    ),
+
+    checked as (
+        select
+            filename,
+            file_format,
+            record_number,
+            raw_record,
+            coalesce(
+                case
+                    when analytics_functions.json_valid(raw_record)
+                        then json_typeof(raw_record::json) = 'object'
+                end,
+                false
+            ) as is_well_formed
+        from all_records
+    )
+
+    select
+        filename,
+        file_format,
+        record_number,
+        raw_record,
+        is_well_formed,
+        case when is_well_formed then cast(raw_record as json) end as record
+    from checked
+{% endmacro %}
+
 {#- json_array when the text's first character that is not blank (nor a byte-order mark) is
     `[`, otherwise ndjson. -#}
 {% macro json_file_format(content) -%}
@@ -133,5 +247,88 @@
         when left(ltrim({{ content }}, chr(65279) || ' ' || chr(9) || chr(10) || chr(13)), 1) = '['
             then 'json_array'
         else 'ndjson'
+    end
+{%- endmacro %}
+
+{#- The text at a JSON path of object keys (`$.birth.place.city`) of a JSON value, DuckDB's
+    `->>`: a string as its text, a number, object or array as compact JSON text, null when
+    the path is absent or the value is JSON null (the first member of a repeated key). -#}
+{% macro json_extract_text(json, path) -%}
+    {{ return(adapter.dispatch('json_extract_text')(json, path)) }}
+{%- endmacro %}
+
+{% macro default__json_extract_text(json, path) -%}
+    {{ json }} ->> {{ sql_text(path) }}
+{%- endmacro %}
+
+{% macro postgres__json_extract_text(json, path) -%}
+    analytics_functions.json_extract_string({{ json }}, {{ json_path_keys(path) }})
+{%- endmacro %}
+
+{#- The JSON value at a JSON path of object keys, DuckDB's `->` (null when absent). -#}
+{% macro json_extract_value(json, path) -%}
+    {{ return(adapter.dispatch('json_extract_value')(json, path)) }}
+{%- endmacro %}
+
+{% macro default__json_extract_value(json, path) -%}
+    {{ json }} -> {{ sql_text(path) }}
+{%- endmacro %}
+
+{% macro postgres__json_extract_value(json, path) -%}
+    analytics_functions.json_extract({{ json }}, {{ json_path_keys(path) }})
+{%- endmacro %}
+
+{#- A JSON path of object keys ('$.a.b') as a PostgreSQL text array literal ('{a,b}'). -#}
+{% macro json_path_keys(path) -%}
+    {%- set keys = path[2:].split('.') if path.startswith('$.') else [] -%}
+    {%- for key in keys %}
+        {%- if not modules.re.fullmatch('[A-Za-z_][A-Za-z0-9_]*', key) -%}
+            {%- do exceptions.raise_compiler_error(
+                'json_path_keys: only $.key.key paths of plain keys, not ' ~ path
+            ) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if not keys -%}
+        {%- do exceptions.raise_compiler_error('json_path_keys: not a $.key path: ' ~ path) -%}
+    {%- endif -%}
+    '{{ '{' ~ keys | join(',') ~ '}' }}'
+{%- endmacro %}
+
+{#- The text items of a JSON array, each cleaned by clean_text(), the empty ones (null after
+    cleaning, or JSON null) left out, in order; null when the value is not an array. An item
+    that is not a string is taken as its compact JSON text. -#}
+{% macro json_cleaned_text_list(json) -%}
+    {{ return(adapter.dispatch('json_cleaned_text_list')(json)) }}
+{%- endmacro %}
+
+{% macro default__json_cleaned_text_list(json) -%}
+    case
+        when json_type({{ json }}) = 'ARRAY'
+            then list_filter(
+                list_transform(
+                    cast(json_extract_string({{ json }}, '$[*]') as varchar[]),
+                    lambda item: {{ clean_text('item') }}
+                ),
+                lambda item: item is not null
+            )
+    end
+{%- endmacro %}
+
+{% macro postgres__json_cleaned_text_list(json) -%}
+    case
+        when json_typeof({{ json }}) = 'array'
+            then array(
+                select cleaned.item
+                from (
+                    select
+                        {{ clean_text('analytics_functions.json_value_text(items.element)') }}
+                            as item,
+                        items.position
+                    from json_array_elements({{ json }}) with ordinality
+                        as items (element, position)
+                ) as cleaned
+                where cleaned.item is not null
+                order by cleaned.position
+            )
     end
 {%- endmacro %}

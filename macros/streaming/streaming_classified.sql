@@ -15,8 +15,9 @@
        different record_hash are all quarantined conflicting_versions;
     4. the entity's `orphan_rules` (checked on the originals still clean; not on tombstones).
 
-    A tombstone keeps only its id and updated_at: its other staged columns are set to null (and
-    so do not enter its record_hash). record_hash is classified_records' hash of the id, the
+    A tombstone keeps only its id and updated_at: its other staged columns are null (the model
+    defines each through streaming_unless_deleted; a tombstone with one that is not stops the
+    build), so they do not enter its record_hash. record_hash is classified_records' hash of the id, the
     staged columns, is_deleted and updated_at, in that order (typed values). is_latest_version
     marks, per id, the last accepted record in version order: the current version, unless it
     is a tombstone.
@@ -45,9 +46,26 @@
     {%- endfor %}
     with
 
-    -- a tombstone's other fields are ignored: they do not enter its hash nor staging
+    -- a tombstone's other fields are ignored: they do not enter its hash nor staging (each
+    -- staged column is defined through streaming_unless_deleted; a model that forgets one
+    -- stops the build)
     kept as (
-        {{ streaming_tombstones_kept(typed, columns) }}
+        select *
+        from {{ typed }}
+        where
+            case
+                when is_deleted and (
+                    {%- for column in columns %}
+                    {{ column }} is not null{{ ' or' if not loop.last }}
+                    {%- endfor %}
+                )
+                    then error(
+                        'streaming_classified: a tombstone of ' || {{ sql_text(id_column) }}
+                        || ' ' || coalesce(id_text, '?') || ' has a staged column that is not'
+                        || ' null (define it through streaming_unless_deleted)'
+                    )
+                else true
+            end
     ),
 
     versioned as (
@@ -95,30 +113,12 @@
     select * from versions
 {% endmacro %}
 
-{#- The records of `typed` with the staged `columns` of a tombstone set to null. DuckDB
-    replaces the columns in place (`* replace`); an engine without it needs the columns
-    listed. -#}
-{% macro streaming_tombstones_kept(typed, columns) -%}
-    {{ return(adapter.dispatch('streaming_tombstones_kept')(typed, columns)) }}
-{%- endmacro %}
-
-{% macro default__streaming_tombstones_kept(typed, columns) -%}
-    {%- if execute %}
-    {{ exceptions.raise_compiler_error(
-        'streaming_tombstones_kept: this engine has no `select * replace`; list the columns'
-    ) }}
-    {%- endif %}
-{%- endmacro %}
-
-{% macro duckdb__streaming_tombstones_kept(typed, columns) -%}
-    select
-        * replace (
-            {%- for column in columns %}
-            case when is_deleted then null else {{ column }} end as {{ column }}
-            {{- "," if not loop.last }}
-            {%- endfor %}
-        )
-    from {{ typed }}
+{#- A staged column's expression, null for a tombstone (a record with `_deleted` true): a
+    tombstone keeps only its id and updated_at. Each base model wraps the definition of every
+    staged column in it (`is_deleted` must be defined before); streaming_classified checks
+    that it was. -#}
+{% macro streaming_unless_deleted(expr) -%}
+    case when not is_deleted then {{ expr }} end
 {%- endmacro %}
 
 {#- The merge of a current-state model (stg_streaming__<entity>s): the model selects the
@@ -170,7 +170,7 @@
         {{ json_records }}.raw_record,
         {{ json_records }}.record,
         {%- for column, path in fields.items() %}
-        {{ json_records }}.record ->> {{ sql_text(path) }} as {{ column }}
+        {{ json_extract_text(json_records ~ '.record', path) }} as {{ column }}
         {{- "," if not loop.last }}
         {%- endfor %}
     from {{ json_records }}

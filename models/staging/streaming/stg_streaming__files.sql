@@ -118,7 +118,7 @@ dated as (
         split_part(source_file, '/', 2) as batch_folder,
         case
             when regexp_full_match(split_part(source_file, '/', 2), '[0-9]{4}-[0-9]{2}-[0-9]{2}')
-                then try_cast(split_part(source_file, '/', 2) as date)
+                then {{ try_cast("split_part(source_file, '/', 2)", 'date') }}
         end as batch_date
     from all_files
 ),

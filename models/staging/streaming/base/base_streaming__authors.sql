@@ -50,12 +50,12 @@ parsed as (
         -- ids
         {{ parse_integer('id_text') }} as author_id,
         -- text
-        {{ clean_text('raw_name') }} as author_name,
-        {{ clean_text('raw_nationality') }} as nationality_raw,
-        {{ clean_text('raw_birth_city') }} as birth_city,
-        {{ clean_text('raw_birth_country') }} as birth_country,
+        {{ streaming_unless_deleted(clean_text('raw_name')) }} as author_name,
+        {{ streaming_unless_deleted(clean_text('raw_nationality')) }} as nationality_raw,
+        {{ streaming_unless_deleted(clean_text('raw_birth_city')) }} as birth_city,
+        {{ streaming_unless_deleted(clean_text('raw_birth_country')) }} as birth_country,
         -- dates and times
-        {{ parse_iso_date('trim(raw_birth_date)') }} as birth_date,
+        {{ streaming_unless_deleted(parse_iso_date('trim(raw_birth_date)')) }} as birth_date,
         {{ parse_iso_timestamp('updated_at_text', iso_timestamp_zone('updated_at_text')) }}
             as updated_at
     from keyed
@@ -64,7 +64,7 @@ parsed as (
 typed as (
     select
         parsed.*,
-        nationality_spellings.nationality
+        {{ streaming_unless_deleted('nationality_spellings.nationality') }} as nationality
     from parsed
     left join nationality_spellings
         on lower(parsed.nationality_raw) = nationality_spellings.spelling

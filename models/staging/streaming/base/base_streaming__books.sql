@@ -37,7 +37,7 @@ records as (
 keyed as (
     select
         *,
-        record -> '$.genres' as genres_json,
+        {{ json_extract_value('record', '$.genres') }} as genres_json,
         {{ streaming_record_keys('raw_id', 'raw_updated_at', 'raw_deleted') }}
     from records
 ),
@@ -47,24 +47,15 @@ typed as (
         *,
         -- ids
         {{ parse_integer('id_text') }} as book_id,
-        {{ parse_integer('trim(raw_author_id)') }} as author_id,
+        {{ streaming_unless_deleted(parse_integer('trim(raw_author_id)')) }} as author_id,
         -- text
-        {{ clean_text('raw_title') }} as book_title,
-        {{ clean_text('raw_publisher') }} as publisher,
-        nullif(trim(raw_isbn), '') as isbn,
+        {{ streaming_unless_deleted(clean_text('raw_title')) }} as book_title,
+        {{ streaming_unless_deleted(clean_text('raw_publisher')) }} as publisher,
+        {{ streaming_unless_deleted("nullif(trim(raw_isbn), '')") }} as isbn,
         -- each genre cleaned, empty ones left out, in order; null when genres is not a list
-        case
-            when json_type(genres_json) = 'ARRAY'
-                then list_filter(
-                    list_transform(
-                        cast(json_extract_string(genres_json, '$[*]') as varchar[]),
-                        lambda genre: {{ clean_text('genre') }}
-                    ),
-                    lambda genre: genre is not null
-                )
-        end as genres,
+        {{ streaming_unless_deleted(json_cleaned_text_list('genres_json')) }} as genres,
         -- numbers
-        try_cast({{ parse_integer('trim(raw_published_year)') }} as integer)
+        {{ streaming_unless_deleted(try_cast(parse_integer('trim(raw_published_year)'), 'integer')) }}
             as published_year,
         -- dates and times
         {{ parse_iso_timestamp('updated_at_text', iso_timestamp_zone('updated_at_text')) }}
@@ -76,7 +67,9 @@ classified as (
     {{ streaming_classified(
         typed='typed',
         id_column='book_id',
-        columns=['book_title', 'author_id', 'published_year', 'publisher', 'genres', 'isbn'],
+        columns=[
+            'book_title', 'author_id', 'published_year', 'publisher', list_text('genres'), 'isbn',
+        ],
     ) }}
 ),
 

@@ -51,17 +51,19 @@ typed as (
         *,
         -- ids
         {{ parse_integer('id_text') }} as review_id,
-        {{ parse_integer('trim(raw_user_id)') }} as user_id,
-        {{ parse_integer('movie_id_text') }} as movie_id,
+        {{ streaming_unless_deleted(parse_integer('trim(raw_user_id)')) }} as user_id,
+        {{ streaming_unless_deleted(parse_integer('movie_id_text')) }} as movie_id,
         -- text
-        {{ clean_text('raw_text') }} as review_text,
-        {{ clean_text('raw_device') }} as device,
+        {{ streaming_unless_deleted(clean_text('raw_text')) }} as review_text,
+        {{ streaming_unless_deleted(clean_text('raw_device')) }} as device,
         -- numbers
-        try_cast({{ parse_integer('rating_text') }} as integer) as rating_number,
-        try_cast({{ parse_integer('trim(raw_likes)') }} as integer) as like_count,
+        {{ try_cast(parse_integer('rating_text'), 'integer') }} as rating_number,
+        {{ streaming_unless_deleted(try_cast(parse_integer('trim(raw_likes)'), 'integer')) }}
+            as like_count,
         -- dates and times
-        {{ parse_iso_timestamp('created_at_text', iso_timestamp_zone('created_at_text')) }}
-            as created_at,
+        {{ streaming_unless_deleted(
+            parse_iso_timestamp('created_at_text', iso_timestamp_zone('created_at_text'))
+        ) }} as created_at,
         {{ parse_iso_timestamp('updated_at_text', iso_timestamp_zone('updated_at_text')) }}
             as updated_at
     from keyed
@@ -70,7 +72,9 @@ typed as (
 ranged as (
     select
         *,
-        case when rating_number between 1 and 5 then cast(rating_number as integer) end as rating
+        {{ streaming_unless_deleted(
+            'case when rating_number between 1 and 5 then cast(rating_number as integer) end'
+        ) }} as rating
     from typed
 ),
 

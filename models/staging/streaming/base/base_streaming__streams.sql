@@ -55,14 +55,17 @@ typed as (
         *,
         -- ids
         {{ parse_integer('id_text') }} as stream_id,
-        {{ parse_integer('trim(raw_user_id)') }} as user_id,
-        {{ parse_integer('trim(raw_movie_id)') }} as movie_id,
+        {{ streaming_unless_deleted(parse_integer('trim(raw_user_id)')) }} as user_id,
+        {{ streaming_unless_deleted(parse_integer('trim(raw_movie_id)')) }} as movie_id,
         -- numbers
-        {{ parse_decimal('raw_size_mb', scale=6, rounded=true) }} as size_mb,
+        {{ streaming_unless_deleted(parse_decimal('raw_size_mb', scale=6, rounded=true)) }} as size_mb,
         -- dates and times
-        {{ parse_iso_timestamp('start_at_text', iso_timestamp_zone('start_at_text')) }}
-            as start_at,
-        {{ parse_iso_timestamp('end_at_text', iso_timestamp_zone('end_at_text')) }} as end_at,
+        {{ streaming_unless_deleted(
+            parse_iso_timestamp('start_at_text', iso_timestamp_zone('start_at_text'))
+        ) }} as start_at,
+        {{ streaming_unless_deleted(
+            parse_iso_timestamp('end_at_text', iso_timestamp_zone('end_at_text'))
+        ) }} as end_at,
         {{ parse_iso_timestamp('updated_at_text', iso_timestamp_zone('updated_at_text')) }}
             as updated_at
     from keyed

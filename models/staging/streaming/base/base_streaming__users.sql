@@ -45,11 +45,11 @@ typed as (
         -- ids
         {{ parse_integer('id_text') }} as user_id,
         -- text
-        {{ clean_text('raw_name') }} as user_name,
-        nullif(lower(trim(raw_email)), '') as email,
-        {{ clean_text('raw_country') }} as country,
+        {{ streaming_unless_deleted(clean_text('raw_name')) }} as user_name,
+        {{ streaming_unless_deleted("nullif(lower(trim(raw_email)), '')") }} as email,
+        {{ streaming_unless_deleted(clean_text('raw_country')) }} as country,
         -- dates and times
-        {{ parse_iso_date('trim(raw_signup_date)') }} as signup_date,
+        {{ streaming_unless_deleted(parse_iso_date('trim(raw_signup_date)')) }} as signup_date,
         {{ parse_iso_timestamp('updated_at_text', iso_timestamp_zone('updated_at_text')) }}
             as updated_at
     from keyed
