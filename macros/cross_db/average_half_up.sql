@@ -13,13 +13,22 @@
     )
 {%- endmacro %}
 
-{#- Integer division that truncates, whatever the engine's `/` does with integers. -#}
+{#- Integer division that truncates toward zero (DuckDB's `//` on integers: -7 // 2 is -3;
+    for the non-negative numerators and positive denominators the callers have, that is also
+    the floor), whatever the engine's `/` does with its operands' types. -#}
 {% macro integer_division(numerator, denominator) -%}
     {{ return(adapter.dispatch('integer_division')(numerator, denominator)) }}
 {%- endmacro %}
 
 {% macro default__integer_division(numerator, denominator) -%}
     (({{ numerator }}) / ({{ denominator }}))
+{%- endmacro %}
+
+{#- PostgreSQL: `/` truncates only when both operands are integers; a float operand (what
+    dbt.datediff() returns there) would give a float quotient, rounded later. div() on
+    numerics is exact and truncates toward zero; the result is a numeric of scale 0. -#}
+{% macro postgres__integer_division(numerator, denominator) -%}
+    div(cast({{ numerator }} as numeric), cast({{ denominator }} as numeric))
 {%- endmacro %}
 
 {% macro duckdb__integer_division(numerator, denominator) -%}

@@ -15,7 +15,9 @@
             and {{ integer_division(number, '100') }} % 100 < 60
             and {{ number }} % 100 < 60
             then make_time(
-                {{ integer_division(number, '10000') }}, {{ integer_division(number, '100') }} % 100, {{ number }} % 100
+                cast({{ integer_division(number, '10000') }} as integer),
+                cast({{ integer_division(number, '100') }} % 100 as integer),
+                {{ number }} % 100
             )
     end
 {%- endmacro %}

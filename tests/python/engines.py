@@ -1,7 +1,10 @@
 """Compare a warehouse built on another engine with the DuckDB one, table by table, row by row.
 
 Values are compared as Python sees them after one normalisation: decimals by value (an
-engine may carry more trailing zeros), floats to 9 places. Columns that hold a build's own
+engine may carry more trailing zeros), floats to 9 places, lists item by item in order. A JSON
+column is selected as text on both engines and compared as the JSON value it spells: white
+space between tokens aside, everything counts (members in their order, a repeated key twice,
+numbers by value, strings exactly). Columns that hold a build's own
 timestamps or invocation ids, and absolute file paths (each build names its raw folder),
 are left out; everything else must be equal as a multiset of rows.
 """
@@ -9,6 +12,7 @@ are left out; everything else must be equal as a multiset of rows.
 from __future__ import annotations
 
 import decimal
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -30,6 +34,27 @@ BUILD_COLUMNS = {
 # marts whose updated_at is the build's clock (the streaming models' updated_at is data)
 BUILD_CLOCK_TABLES = {"marts.daily_sales", "marts.daily_top_products"}
 PATH_COLUMNS = {"file_path", "filename", "file"}
+
+
+def json_value(text: str | None) -> Any:
+    """A JSON text as a hashable value that keeps what the text says: objects as their
+    (key, value) pairs in order (duplicates kept), arrays as tuples, numbers by value."""
+    if text is None:
+        return None
+
+    def members(pairs: list[tuple[str, Any]]) -> tuple[str, tuple[tuple[str, Any], ...]]:
+        return ("object", tuple(pairs))
+
+    def frozen(value: Any) -> Any:
+        if isinstance(value, list):
+            return ("array", tuple(frozen(item) for item in value))
+        if isinstance(value, tuple) and value[:1] == ("object",):
+            return ("object", tuple((key, frozen(item)) for key, item in value[1]))
+        if isinstance(value, decimal.Decimal | int) and not isinstance(value, bool):
+            return ("number", format(decimal.Decimal(value).normalize(), "f"))
+        return value
+
+    return frozen(json.loads(text, object_pairs_hook=members, parse_float=decimal.Decimal))
 
 
 def normalized(value: Any) -> Any:
@@ -58,7 +83,8 @@ class TableDiff:
         )
 
 
-def compared_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+def compared_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
+    """The table's compared columns with their DuckDB types."""
     schema, name = table.split(".")
     rows = con.execute(
         "select column_name, data_type from information_schema.columns"
@@ -68,8 +94,20 @@ def compared_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     skip = BUILD_COLUMNS | PATH_COLUMNS
     if table in BUILD_CLOCK_TABLES:
         skip = skip | {"updated_at"}
-    # lists (header columns) are compared through the text they come from (header_line)
-    return [column for column, data_type in rows if column not in skip and "[]" not in data_type]
+    return [(column, data_type) for column, data_type in rows if column not in skip]
+
+
+def selected(column: str, data_type: str) -> str:
+    """A column as the comparison selects it: JSON as its text (the same SQL on both
+    engines; a driver would otherwise hand back parsed objects)."""
+    return f"cast({column} as text) as {column}" if data_type == "JSON" else column
+
+
+def row_key(row: Iterable[Any], columns: list[tuple[str, str]]) -> tuple[Any, ...]:
+    return tuple(
+        json_value(value) if data_type == "JSON" else normalized(value)
+        for value, (_, data_type) in zip(row, columns, strict=True)
+    )
 
 
 def compare_tables(
@@ -84,9 +122,9 @@ def compare_tables(
         for table in tables:
             columns = compared_columns(con, table)
             assert columns, f"{table} is not in the DuckDB warehouse"
-            sql = f"select {', '.join(columns)} from {table}"
-            ours = Counter(tuple(normalized(v) for v in row) for row in con.execute(sql).fetchall())
-            theirs = Counter(tuple(normalized(v) for v in row) for row in other_rows(sql))
+            sql = f"select {', '.join(selected(*column) for column in columns)} from {table}"
+            ours = Counter(row_key(row, columns) for row in con.execute(sql).fetchall())
+            theirs = Counter(row_key(row, columns) for row in other_rows(sql))
             if ours != theirs:
                 diffs.append(
                     TableDiff(

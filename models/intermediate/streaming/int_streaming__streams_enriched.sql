@@ -30,10 +30,11 @@ timed as (
         size_mb,
         cast({{ dbt.date_trunc('month', 'start_at') }} as date) as stream_month,
         cast(start_at as date) as stream_date,
-        -- exact: timestamps are kept to the microsecond
-        {{ dbt.datediff(
-            'start_at', 'end_at', 'microsecond'
-        ) }} as duration_microseconds
+        -- exact: timestamps are kept to the microsecond (an integer: PostgreSQL's datediff
+        -- is a float of an integer value)
+        cast(
+            {{ dbt.datediff('start_at', 'end_at', 'microsecond') }} as {{ dbt.type_bigint() }}
+        ) as duration_microseconds
     from streams
 ),
 
