@@ -32,9 +32,14 @@
         files.header_lines,
         files.blank_lines,
         files.comment_lines,
-        coalesce(classified.accepted_lines, 0) as lines_accepted,
-        coalesce(classified.duplicate_lines, 0) as lines_duplicate,
-        coalesce(classified.quarantined_lines, 0) as lines_quarantined
+        -- a sum of integers is a bigint on every engine (DuckDB's would be a hugeint,
+        -- PostgreSQL's a numeric)
+        cast(coalesce(classified.accepted_lines, 0) as {{ dbt.type_bigint() }})
+            as lines_accepted,
+        cast(coalesce(classified.duplicate_lines, 0) as {{ dbt.type_bigint() }})
+            as lines_duplicate,
+        cast(coalesce(classified.quarantined_lines, 0) as {{ dbt.type_bigint() }})
+            as lines_quarantined
         {%- else %}
         null::bigint as physical_lines,
         null::bigint as header_lines,
