@@ -8,8 +8,8 @@ uses) into macros/parsing/clean_text_classes.sql:
 
     python -m analytics.postgres.unicode_classes > macros/parsing/clean_text_classes.sql
 
-tests/python/test_postgres.py (test_clean_text_classes_are_generated) checks that the committed file is what this
-module writes.
+tests/python/test_postgres.py (test_clean_text_classes_are_generated) checks that the
+committed file is what this module writes.
 """
 
 from __future__ import annotations
