@@ -33,7 +33,9 @@ timed as (
         -- exact: timestamps are kept to the microsecond (an integer: PostgreSQL's datediff
         -- is a float of an integer value)
         cast(
-            {{ dbt.datediff('start_at', 'end_at', 'microsecond') }} as {{ dbt.type_bigint() }}
+            {{ dbt.datediff(
+                'start_at', 'end_at', 'microsecond'
+            ) }} as {{ dbt.type_bigint() }}
         ) as duration_microseconds
     from streams
 ),

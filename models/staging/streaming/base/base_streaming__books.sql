@@ -55,8 +55,9 @@ typed as (
         -- each genre cleaned, empty ones left out, in order; null when genres is not a list
         {{ streaming_unless_deleted(json_cleaned_text_list('genres_json')) }} as genres,
         -- numbers
-        {{ streaming_unless_deleted(try_cast(parse_integer('trim(raw_published_year)'), 'integer')) }}
-            as published_year,
+        {{ streaming_unless_deleted(
+            try_cast(parse_integer('trim(raw_published_year)'), 'integer')
+        ) }} as published_year,
         -- dates and times
         {{ parse_iso_timestamp('updated_at_text', iso_timestamp_zone('updated_at_text')) }}
             as updated_at

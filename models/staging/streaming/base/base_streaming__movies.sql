@@ -51,11 +51,14 @@ typed as (
         -- text
         {{ streaming_unless_deleted(clean_text('raw_title')) }} as movie_title,
         -- numbers
-        {{ streaming_unless_deleted(parse_positive_integer('duration_mins_text')) }} as duration_mins,
-        {{ streaming_unless_deleted(try_cast(parse_integer('trim(raw_release_year)'), 'integer')) }}
-            as release_year,
+        {{ streaming_unless_deleted(parse_positive_integer('duration_mins_text')) }}
+            as duration_mins,
+        {{ streaming_unless_deleted(
+            try_cast(parse_integer('trim(raw_release_year)'), 'integer')
+        ) }} as release_year,
         -- flags
-        {{ streaming_unless_deleted(parse_boolean_text('based_on_book_text')) }} as is_based_on_book,
+        {{ streaming_unless_deleted(parse_boolean_text('based_on_book_text')) }}
+            as is_based_on_book,
         -- dates and times
         {{ parse_iso_timestamp('updated_at_text', iso_timestamp_zone('updated_at_text')) }}
             as updated_at

@@ -58,7 +58,8 @@ typed as (
         {{ streaming_unless_deleted(parse_integer('trim(raw_user_id)')) }} as user_id,
         {{ streaming_unless_deleted(parse_integer('trim(raw_movie_id)')) }} as movie_id,
         -- numbers
-        {{ streaming_unless_deleted(parse_decimal('raw_size_mb', scale=6, rounded=true)) }} as size_mb,
+        {{ streaming_unless_deleted(parse_decimal('raw_size_mb', scale=6, rounded=true)) }}
+            as size_mb,
         -- dates and times
         {{ streaming_unless_deleted(
             parse_iso_timestamp('start_at_text', iso_timestamp_zone('start_at_text'))
