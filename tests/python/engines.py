@@ -17,7 +17,7 @@ from __future__ import annotations
 import decimal
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,8 +105,8 @@ def compared_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[s
     return [(column, data_type) for column, data_type in rows if column not in skip]
 
 
-def latest_build(con: duckdb.DuckDBPyConnection, table: str) -> str:
-    """The where clause that keeps the latest build's rows of a table of builds, or ''."""
+def latest_build(con: duckdb.DuckDBPyConnection, table: str) -> str | None:
+    """The condition that keeps the latest build's rows of a table of builds, or None."""
     schema, name = table.split(".")
     is_per_build = con.execute(
         "select count(*) from information_schema.columns"
@@ -114,9 +114,9 @@ def latest_build(con: duckdb.DuckDBPyConnection, table: str) -> str:
         [schema, name, BUILD_TIME_COLUMN],
     ).fetchone()
     if not is_per_build or not is_per_build[0]:
-        return ""
+        return None
     column = BUILD_TIME_COLUMN
-    return f" where {column} = (select max({column}) from {table})"
+    return f"{column} = (select max({column}) from {table})"
 
 
 def selected(column: str, data_type: str) -> str:
@@ -136,8 +136,10 @@ def compare_tables(
     duckdb_path: str,
     other_rows: Callable[[str], Iterable[tuple[Any, ...]]],
     tables: Iterable[str],
+    where: Mapping[str, str] | None = None,
 ) -> list[TableDiff]:
-    """The tables whose rows differ; other_rows(sql) runs a query on the other engine."""
+    """The tables whose rows differ; other_rows(sql) runs a query on the other engine.
+    `where` gives a table a condition its rows are compared under, on both engines."""
     diffs = []
     con = duckdb.connect(duckdb_path, read_only=True)
     try:
@@ -146,10 +148,14 @@ def compare_tables(
                 continue
             columns = compared_columns(con, table)
             assert columns, f"{table} is not in the DuckDB warehouse"
-            sql = (
-                f"select {', '.join(selected(*column) for column in columns)} from {table}"
-                + latest_build(con, table)
-            )
+            conditions = [
+                condition
+                for condition in (latest_build(con, table), (where or {}).get(table))
+                if condition
+            ]
+            sql = f"select {', '.join(selected(*column) for column in columns)} from {table}"
+            if conditions:
+                sql += " where " + " and ".join(f"({condition})" for condition in conditions)
             ours = Counter(row_key(row, columns) for row in con.execute(sql).fetchall())
             theirs = Counter(row_key(row, columns) for row in other_rows(sql))
             if ours != theirs:
