@@ -60,7 +60,7 @@ from analytics.postgres import load
 
 BUILD_PREFIX = "build_"
 RETIRED_PREFIX = "retired_"
-# what the postgres target builds (selectors.yml); every model once the port is complete
+# what the postgres target builds (selectors.yml): the whole project
 POSTGRES_SELECTOR = "postgres_ported"
 DEFAULT_READER_ROLE = "analytics_reader"
 # schemas that belong to the server or to every build alike, never published by renaming
