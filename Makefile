@@ -31,10 +31,10 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 env: $(VENV)/.synced ## create or update the virtual environment from uv.lock
 
 # ENGINE=postgres: load the raw files into the server the POSTGRES_* variables name, build
-# into build_* schemas and publish them in one transaction (README, "Engines");
+# into build_* schemas and publish them in one transaction (docs/operations.md, "PostgreSQL");
 # `make postgres` starts a local server.
 ENGINE ?= duckdb
-build: env ## build and test the warehouse into a copy, then publish it (ENGINE=postgres: see README)
+build: env ## build and test the warehouse into a copy, then publish it (ENGINE=postgres: see docs/operations.md)
 ifeq ($(ENGINE),postgres)
 	$(BIN)/analytics-postgres build $(DBT_ARGS)
 else
@@ -83,7 +83,7 @@ report: env ## HTML report with charts (output/report.html, output/charts/) and 
 dashboard: env ## serve the dashboard on http://localhost:8501 (PORT=... for another port)
 	$(BIN)/analytics-dashboard --port $(or $(PORT),8501)
 
-# The orchestrator (README, "Orchestration"): Dagster's UI and daemon on localhost, its
+# The orchestrator (docs/operations.md, "Orchestration"): Dagster's UI and daemon on localhost, its
 # instance (runs, sensor cursors, logs) in DAGSTER_HOME, a git-ignored folder.
 orchestrate: export DAGSTER_HOME ?= $(CURDIR)/.dagster
 orchestrate: env ## Dagster UI + daemon on http://127.0.0.1:3000: builds when files land, daily (PORT=...)

@@ -5,7 +5,7 @@ process on a free port; each test has its own database. The raw files are loaded
 loader (`analytics-postgres load`), the warehouse is built by the real dbt CLI with
 `--target postgres`, and every table it builds is compared with the DuckDB warehouse built
 from the same files (tests/python/engines.py). What the target builds is the
-`postgres_ported` selector: the whole project (README, "Engines").
+`postgres_ported` selector: the whole project (docs/operations.md, "PostgreSQL").
 """
 
 from __future__ import annotations

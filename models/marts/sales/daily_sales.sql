@@ -1,11 +1,7 @@
 {#- Per (sales date, channel): distinct orders, units and revenue of the accepted order lines.
 
-    Incremental by an exact upsert: the model computes every day's aggregates (cheap: one
-    group-by over the staged lines), and the merge writes only rows that are new or whose
-    numbers changed (updated_at moves on those rows only) and deletes rows whose day and
-    channel no longer have any sale. So a build after a new day's files touches only that
-    day, a late file for an old day updates that day, a re-run changes nothing, and the
-    result always equals a full refresh. -#}
+    Incremental by an exact upsert (the doc block sales_incremental_marts,
+    models/docs/sales.md). -#}
 {{ config(
     materialized='incremental',
     incremental_strategy='merge',

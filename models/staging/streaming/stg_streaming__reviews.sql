@@ -1,4 +1,5 @@
-{#- The current reviews: see the model's description and the README (streaming rules). -#}
+{#- The current reviews: see the model's description (doc block
+    streaming_current_state, models/docs/streaming.md). -#}
 {{ config(
     materialized='incremental',
     incremental_strategy='merge',

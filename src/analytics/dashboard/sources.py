@@ -295,8 +295,8 @@ def streaming() -> None:
     st.header("Users affected by an outage")
     st.caption(
         "A user is affected when one of their current streams was running at some moment of "
-        "the outage, both ends included (the project's reading of the seed's query 2; README, "
-        "'Streaming business questions'). Times in UTC, or with an offset (Z, +08:00)."
+        "the outage, both ends included (the project's reading of the seed's query 2; the "
+        "streaming_monthly_kpis mart in the dbt docs). Times in UTC, or with an offset (Z, +08:00)."
     )
     if not ui.has_data("streaming", "staging.stg_streaming__streams"):
         return ui.footer()

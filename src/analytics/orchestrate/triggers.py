@@ -6,9 +6,10 @@ counts. When a file is new, changed or gone, it asks for one run of its source's
 source's `<source>_with_accounting` selector: the source, and the row accounting over every
 source). A file counts once it has not changed for `SETTLE_SECONDS` (a copy still being written
 waits for the next tick); a streaming batch folder counts once it is complete: when the
-vendor's `_SUCCESS` marker is in it (README, "Sample data"), then with all its files. The first
-tick of a sensor (no cursor yet) records what is there and starts nothing: the files present
-when the orchestrator is first started are what `make build` or the daily schedule builds.
+vendor's `_SUCCESS` marker is in it (docs/development.md, "Sample data"), then with all its
+files. The first tick of a sensor (no cursor yet) records what is there and starts nothing:
+the files present when the orchestrator is first started are what `make build` or the daily
+schedule builds.
 """
 
 import hashlib

@@ -15,7 +15,7 @@ Every table is replaced in one transaction: a load that fails (a file that is no
 server error) leaves the previous raw tables as they were. File paths are written as DuckDB
 reports them (RAW_DATA_DIR/<folder>/<name>), so the models name files the same on both
 engines. PostgreSQL text cannot hold a NUL byte: a NUL inside a field is loaded as U+2400
-(SYMBOL FOR NULL), the one difference from the DuckDB reader (README, "Engines").
+(SYMBOL FOR NULL), the one difference from the DuckDB reader (docs/operations.md, "PostgreSQL").
 """
 
 from __future__ import annotations

@@ -464,8 +464,8 @@ def streaming_section(con: duckdb.DuckDBPyConnection) -> Section:
         "Streaming vendor feed (seed 003)",
         "The seed's business questions by month, from marts.streaming_monthly_kpis (one row "
         "per month from the first to the last stream; a month without streams has empty "
-        "averages and zero counts). The outage question is asked per outage window: see the "
-        "README, or the dashboard's streaming page.",
+        "averages and zero counts). The outage question is asked per outage window: see "
+        "docs/operations.md (make outage), or the dashboard's streaming page.",
     )
     if not has_data:
         return section

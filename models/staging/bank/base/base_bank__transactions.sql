@@ -3,11 +3,8 @@
     row accounting all read from here, so a line can be neither counted twice nor lost between
     them. The raw text is kept only for quarantined rows, which keeps this table lean.
 
-    Classified by classified_records: a malformed line is never deduplicated; a duplicate is a
-    line with the same transaction_id and the same staged values (customer, location, gender,
-    amount, balance, date, time, birth date, placeholder flag; as typed, so ` north ` and
-    `NORTH`, `10` and `10.00` are equal; a value that does not parse by its trimmed text) as
-    an earlier line; the same id with other values is a conflict, every version quarantined. -#}
+    Classified by classified_records; the rules are the doc block bank_rules
+    (models/docs/bank.md). -#}
 {{ config(materialized='table') }}
 
 {%- set raw_columns = [

@@ -3,11 +3,8 @@
 
     Every line is parsed and typed once (retail_parsed_lines), then classified by the shared
     classified_records with only_repeated_keys: only lines whose transaction_id occurs more
-    than once go through the record hash and the windows. A duplicate is a line with the
-    transaction_id of an earlier line and the same staged values (customer, product, category,
-    region, quantity, unit price, UTC timestamp; so ` North ` and `north`, `10` and `10.00`
-    are equal; a value that does not parse by its trimmed text); the same id with other
-    values is a conflict, every version quarantined.
+    than once go through the record hash and the windows. The rules are the doc block
+    retail_rules (models/docs/retail.md).
 
     Incremental: a build reads only the lines of files not loaded before. A new line whose
     transaction_id was already loaded (or, without one, whose typed values equal an earlier

@@ -2,15 +2,9 @@
     once as accepted, duplicate or quarantined. The single place where the sales rules live:
     stg_sales__order_lines, the quarantine model and the row accounting all read from here.
 
-    Order of the rules: a malformed line is quarantined and never deduplicated; otherwise the
-    first line of each (channel, order_id, product_id) in (file date, file, line) order is the
-    original and later lines with the same key are duplicates, whatever their content; an
-    original is then quarantined for the first rule it breaks; finally, among the originals
-    that passed every other rule, revenue outliers by the IQR rule per (product, sales date)
-    are quarantined (late columns and a late rule of classified_records, which does all the
-    classifying). The key is judged on the staged (trimmed) ids, so ` O1 ` and `O1` are the
-    same order; a line with a blank id is its own original (then quarantined). The raw text is
-    kept only for quarantined rows. -#}
+    The rules are the doc block sales_rules (models/docs/sales.md); all the classifying,
+    the revenue outliers included (late columns and a late rule), is done by
+    classified_records. The raw text is kept only for quarantined rows. -#}
 {{ config(materialized='table') }}
 
 {%- set k = checked_var('sales_outlier_iqr_k', 'positive_number', 1.5) %}

@@ -3,11 +3,8 @@
     accounting all read from here, so a line can be neither counted twice nor lost between
     them. The raw text is kept only for quarantined rows, which keeps this table lean.
 
-    Classified by classified_records. There is no trade id: a duplicate is a line whose seven
-    staged values (traded_at, user_id, client_type, symbol, side, quantity, price, as typed,
-    so `BUY` and ` buy`, `10` and `10.000` are equal; a value that does not parse by its
-    trimmed text) equal an earlier line's; there are no conflicts, a line with any other
-    value is another trade. -#}
+    Classified by classified_records; the rules are the doc block trades_rules
+    (models/docs/trades.md). -#}
 {{ config(materialized='table') }}
 
 {%- set raw_columns = [
