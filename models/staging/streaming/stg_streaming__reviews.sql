@@ -1,5 +1,4 @@
-{#- The current reviews: see the model's description (doc block
-    streaming_current_state, models/docs/streaming.md). -#}
+{#- The current reviews: the doc block streaming_current_state (streaming.md, this folder). -#}
 {{ config(
     materialized='incremental',
     incremental_strategy='merge',
