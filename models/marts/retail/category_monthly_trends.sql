@@ -7,7 +7,8 @@
     on_schema_change='fail',
     pre_hook="{{ retail_delete_touched('transaction_month_and_next') }}",
 ) }}
--- depends_on: {{ ref('base_retail__transactions') }}
+{#- the rows this build (re)wrote, whatever their status: their keys are recomputed -#}
+{%- set loaded = ref('int_retail__transactions_loaded') %}
 
 with
 
@@ -17,7 +18,7 @@ transactions as (
 
 {% if is_incremental() %}
 months_to_build as (
-    {{ retail_touched_keys('transaction_month_and_next') }}
+    {{ retail_touched_keys('transaction_month_and_next', loaded) }}
 ),
 
 months_to_read as (

@@ -8,7 +8,8 @@
     on_schema_change='fail',
     pre_hook="{{ retail_delete_touched('customer_id') }}",
 ) }}
--- depends_on: {{ ref('base_retail__transactions') }}
+{#- the rows this build (re)wrote, whatever their status: their keys are recomputed -#}
+{%- set loaded = ref('int_retail__transactions_loaded') %}
 
 with
 
@@ -25,7 +26,7 @@ aggregated as (
         sum(amount) as monetary
     from transactions
     {%- if is_incremental() %}
-    where customer_id in ({{ retail_touched_keys('customer_id') }})
+    where customer_id in ({{ retail_touched_keys('customer_id', loaded) }})
     {%- endif %}
     group by customer_id
 ),

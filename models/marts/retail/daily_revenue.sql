@@ -4,7 +4,8 @@
     on_schema_change='fail',
     pre_hook="{{ retail_delete_touched('transaction_date') }}",
 ) }}
--- depends_on: {{ ref('base_retail__transactions') }}
+{#- the rows this build (re)wrote, whatever their status: their keys are recomputed -#}
+{%- set loaded = ref('int_retail__transactions_loaded') %}
 
 with
 
@@ -20,7 +21,7 @@ scoped as (
         amount
     from transactions
     {%- if is_incremental() %}
-    where transaction_date in ({{ retail_touched_keys('transaction_date') }})
+    where transaction_date in ({{ retail_touched_keys('transaction_date', loaded) }})
     {%- endif %}
 ),
 

@@ -4,7 +4,8 @@
     on_schema_change='fail',
     pre_hook="{{ retail_delete_touched('transaction_month') }}",
 ) }}
--- depends_on: {{ ref('base_retail__transactions') }}
+{#- the rows this build (re)wrote, whatever their status: their keys are recomputed -#}
+{%- set loaded = ref('int_retail__transactions_loaded') %}
 
 with
 
@@ -24,7 +25,7 @@ scoped as (
         price_category
     from transactions
     {%- if is_incremental() %}
-    where transaction_month in ({{ retail_touched_keys('transaction_month') }})
+    where transaction_month in ({{ retail_touched_keys('transaction_month', loaded) }})
     {%- endif %}
 ),
 

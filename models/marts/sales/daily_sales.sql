@@ -1,25 +1,13 @@
 {#- Per (sales date, channel): distinct orders, units and revenue of the accepted order lines.
 
     Incremental by an exact upsert (the doc block sales_incremental_marts,
-    models/docs/sales.md). -#}
+    models/staging/sales/sales.md). -#}
 {{ config(
     materialized='incremental',
     incremental_strategy='merge',
     unique_key=['sales_date', 'channel'],
     on_schema_change='fail',
-    merge_clauses={
-        'when_matched': [{
-            'condition': 'DBT_INTERNAL_DEST.order_count <> DBT_INTERNAL_SOURCE.order_count'
-                ~ ' or DBT_INTERNAL_DEST.units_sold <> DBT_INTERNAL_SOURCE.units_sold'
-                ~ ' or DBT_INTERNAL_DEST.revenue <> DBT_INTERNAL_SOURCE.revenue',
-            'action': 'update',
-            'mode': 'by_name',
-        }],
-        'when_not_matched': [
-            {'action': 'insert', 'mode': 'by_name'},
-            {'by': 'source', 'action': 'delete'},
-        ],
-    },
+    merge_clauses=upsert_merge_clauses(['order_count', 'units_sold', 'revenue']),
 ) }}
 
 with

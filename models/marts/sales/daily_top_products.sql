@@ -10,19 +10,7 @@
     incremental_strategy='merge',
     unique_key=['sales_date', 'product_rank'],
     on_schema_change='fail',
-    merge_clauses={
-        'when_matched': [{
-            'condition': 'DBT_INTERNAL_DEST.product_id <> DBT_INTERNAL_SOURCE.product_id'
-                ~ ' or DBT_INTERNAL_DEST.units_sold <> DBT_INTERNAL_SOURCE.units_sold'
-                ~ ' or DBT_INTERNAL_DEST.revenue <> DBT_INTERNAL_SOURCE.revenue',
-            'action': 'update',
-            'mode': 'by_name',
-        }],
-        'when_not_matched': [
-            {'action': 'insert', 'mode': 'by_name'},
-            {'by': 'source', 'action': 'delete'},
-        ],
-    },
+    merge_clauses=upsert_merge_clauses(['product_id', 'units_sold', 'revenue']),
 ) }}
 
 with

@@ -1,5 +1,3 @@
-{{ config(materialized='table') }}
-
 {{ raw_csv_file_inventory(
     files_source=source('bank', 'transaction_files'),
     lines=ref('base_bank__transaction_lines'),

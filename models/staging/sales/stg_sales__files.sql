@@ -2,8 +2,6 @@
     the channel and the file date taken from the file's name. A file whose name is not
     <web|mobile|store>_<YYYY-MM-DD>.csv (with a real date) is unusable as a whole: the build
     stops with an error naming it, as for a missing column. -#}
-{{ config(materialized='table') }}
-
 with
 
 inventory as (

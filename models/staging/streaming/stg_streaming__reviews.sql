@@ -1,12 +1,5 @@
-{#- The current reviews: see the model's description (doc block
-    streaming_current_state, models/docs/streaming.md). -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='merge',
-    unique_key='review_id',
-    on_schema_change='fail',
-    merge_clauses=streaming_current_state_merge_clauses(),
-) }}
+{#- The current reviews: the doc block streaming_current_state (streaming.md, this folder). -#}
+{{ streaming_current_state_config(unique_key='review_id') }}
 
 with
 

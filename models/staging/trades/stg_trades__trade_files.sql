@@ -1,5 +1,3 @@
-{{ config(materialized='table') }}
-
 {{ raw_csv_file_inventory(
     files_source=source('trades', 'trade_files'),
     lines=ref('base_trades__trade_lines'),

@@ -4,9 +4,7 @@
     them. The raw text is kept only for quarantined rows, which keeps this table lean.
 
     Classified by classified_records; the rules are the doc block bank_rules
-    (models/docs/bank.md). -#}
-{{ config(materialized='table') }}
-
+    (models/staging/bank/bank.md). -#}
 {%- set raw_columns = [
     'transaction_id_raw', 'customer_id_raw', 'customer_dob_raw', 'gender_raw', 'location_raw',
     'account_balance_raw', 'transaction_date_raw', 'transaction_time_raw',

@@ -4,7 +4,7 @@
     Every line is parsed and typed once (retail_parsed_lines), then classified by the shared
     classified_records with only_repeated_keys: only lines whose transaction_id occurs more
     than once go through the record hash and the windows. The rules are the doc block
-    retail_rules (models/docs/retail.md).
+    retail_rules (models/staging/retail/retail.md).
 
     Incremental: a build reads only the lines of files not loaded before. A new line whose
     transaction_id was already loaded (or, without one, whose typed values equal an earlier

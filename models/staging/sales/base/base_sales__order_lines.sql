@@ -2,11 +2,9 @@
     once as accepted, duplicate or quarantined. The single place where the sales rules live:
     stg_sales__order_lines, the quarantine model and the row accounting all read from here.
 
-    The rules are the doc block sales_rules (models/docs/sales.md); all the classifying,
+    The rules are the doc block sales_rules (models/staging/sales/sales.md); all the classifying,
     the revenue outliers included (late columns and a late rule), is done by
     classified_records. The raw text is kept only for quarantined rows. -#}
-{{ config(materialized='table') }}
-
 {%- set k = checked_var('sales_outlier_iqr_k', 'positive_number', 1.5) %}
 {%- set min_lines = checked_var('sales_outlier_min_lines', 'positive_integer', 4) %}
 {%- set same_day = 'over (partition by passes_rules, product_id, sales_date)' %}

@@ -4,9 +4,7 @@
     them. The raw text is kept only for quarantined rows, which keeps this table lean.
 
     Classified by classified_records; the rules are the doc block trades_rules
-    (models/docs/trades.md). -#}
-{{ config(materialized='table') }}
-
+    (models/staging/trades/trades.md). -#}
 {%- set raw_columns = [
     'timestamp_raw', 'user_id_raw', 'client_type_raw', 'symbol_raw', 'side_raw',
     'quantity_raw', 'price_raw',
