@@ -1,9 +1,9 @@
-{#- The merge_clauses of an incremental mart kept equal to its full rebuild by an exact upsert
-    (daily_sales, daily_top_products): the model selects every key, and the merge updates a
+{#- The merge_clauses of an incremental model kept equal to its full rebuild by an exact
+    upsert: the sales marts daily_sales and daily_top_products, and the streaming current-state
+    models (streaming_current_state_config). The model selects every key; the merge updates a
     matched row only when one of `compared_columns` changed, inserts new keys and deletes the
-    target's keys the model no longer selects. The same shape as
-    streaming_current_state_merge_clauses; on PostgreSQL, postgres__get_incremental_merge_sql
-    gives it the same meaning. -#}
+    target's keys the model no longer selects. On PostgreSQL,
+    postgres__get_incremental_merge_sql gives it the same meaning. -#}
 {% macro upsert_merge_clauses(compared_columns) %}
     {%- set changed = [] -%}
     {%- for column in compared_columns -%}
@@ -13,7 +13,7 @@
     {%- endfor -%}
     {{ return({
         'when_matched': [{
-            'condition': changed | join(' or '),
+            'condition': '(' ~ changed | join(' or ') ~ ')',
             'action': 'update',
             'mode': 'by_name',
         }],

@@ -121,26 +121,6 @@
     case when not is_deleted then {{ expr }} end
 {%- endmacro %}
 
-{#- The merge of a current-state model (stg_streaming__<entity>s): the model selects the
-    current version of every id; the merge updates a row only when its version changed
-    (another record_hash, or the same content now coming from another record), inserts new
-    ids, and deletes ids that are no longer current (deleted, or no longer accepted). -#}
-{% macro streaming_current_state_merge_clauses() %}
-    {{ return({
-        'when_matched': [{
-            'condition': '(DBT_INTERNAL_DEST.record_hash <> DBT_INTERNAL_SOURCE.record_hash'
-                ~ ' or DBT_INTERNAL_DEST.source_file <> DBT_INTERNAL_SOURCE.source_file'
-                ~ ' or DBT_INTERNAL_DEST.record_number <> DBT_INTERNAL_SOURCE.record_number)',
-            'action': 'update',
-            'mode': 'by_name',
-        }],
-        'when_not_matched': [
-            {'action': 'insert', 'mode': 'by_name'},
-            {'by': 'source', 'action': 'delete'},
-        ],
-    }) }}
-{% endmacro %}
-
 {#- The fields every streaming record has, from their raw text: id_text and updated_at_text
     (trimmed, null when blank) and is_deleted (`_deleted` equal to true, any case, trimmed). -#}
 {% macro streaming_record_keys(id_raw, updated_at_raw, deleted_raw) -%}

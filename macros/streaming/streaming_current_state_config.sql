@@ -1,14 +1,16 @@
 {#- The configuration of a current-state model, stg_streaming__<entity>s (the doc block
     streaming_current_state, models/staging/streaming/streaming.md): incremental, merged on
-    the entity's id with streaming_current_state_merge_clauses, so that a build computes the
-    whole current state and writes only what changed. Called once at the top of each of the
-    six models, which then select the current version of every id. -#}
+    the entity's id with upsert_merge_clauses. The model selects the current version of every
+    id; the merge updates a row only when its version changed (another record_hash, or the
+    same content now coming from another record), inserts new ids, and deletes ids that are no
+    longer current (deleted, or no longer accepted). So a build computes the whole current
+    state and writes only what changed. Called once at the top of each of the six models. -#}
 {% macro streaming_current_state_config(unique_key) %}
     {{ config(
         materialized='incremental',
         incremental_strategy='merge',
         unique_key=unique_key,
         on_schema_change='fail',
-        merge_clauses=streaming_current_state_merge_clauses(),
+        merge_clauses=upsert_merge_clauses(['record_hash', 'source_file', 'record_number']),
     ) }}
 {% endmacro %}

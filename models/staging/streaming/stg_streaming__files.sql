@@ -4,8 +4,6 @@
     stops the build with an error naming it; a CSV file lacking a required column stops it
     naming the file. Files with other names than the six entities' are not read nor listed
     (a folder holding only such files is not a batch). -#}
-{{ config(materialized='table') }}
-
 {%- set csv_required_columns = {
     'users': ['id', 'name', 'email', 'country', 'signup_date', 'updated_at'],
     'movies': [

@@ -2,8 +2,6 @@
     birth.place.city, birth.place.country), typed, cleaned and classified exactly once by the
     shared streaming rules (streaming_classified). stg_streaming__authors, the quarantine model
     and the row accounting all read from here. Raw text is kept for quarantined rows only. -#}
-{{ config(materialized='table') }}
-
 with
 
 json_records as (

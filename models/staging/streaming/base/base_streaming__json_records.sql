@@ -3,8 +3,6 @@
     byte-order mark and CRLF endings ignored, malformed records kept with their raw text. An
     array file that is not valid JSON as a whole stops the build, naming the file. A table, so
     that the files are read (and checked) once per build. -#}
-{{ config(materialized='table') }}
-
 with
 
 json_files as (

@@ -2,8 +2,6 @@
     and classified exactly once by the shared streaming rules (streaming_classified). Accepted
     movie records (in any batch, tombstones included) are the movies a stream may refer to.
     Raw text is kept for quarantined rows only. -#}
-{{ config(materialized='table') }}
-
 with
 
 lines as (

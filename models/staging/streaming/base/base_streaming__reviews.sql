@@ -3,8 +3,6 @@
     (streaming_classified). A review's versions are ordered by coalesce(updated_at,
     created_at) inside a batch. A review of a movie that is unknown is kept (only streams are
     checked against movies). Raw text is kept for quarantined rows only. -#}
-{{ config(materialized='table') }}
-
 with
 
 json_records as (

@@ -4,8 +4,6 @@
     any batch (tombstones included) is quarantined unknown_movie. This is re-evaluated on every
     build, so a movie that arrives later makes its streams accepted then. A stream of a movie
     deleted later stays accepted (it happened). Raw text is kept for quarantined rows only. -#}
-{{ config(materialized='table') }}
-
 with
 
 lines as (
