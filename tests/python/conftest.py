@@ -1,6 +1,6 @@
 """Shared fixtures: run the real dbt CLI against a temporary DuckDB file and raw folder.
 
-Four things keep the suite fast without weakening it (README, "Tests"):
+Five things keep the suite fast without weakening it (docs/development.md, "Tests"):
 
 - **One sample warehouse per session.** The shipped sample is built once (every model, every
   dbt unit and data test, then `dbt docs generate`), started in the background by the
@@ -18,6 +18,8 @@ Four things keep the suite fast without weakening it (README, "Tests"):
 - **Unit tests once.** dbt unit tests don't depend on the raw files, so the end-to-end builds
   leave them out (`DBT_EXCLUDE_RESOURCE_TYPES=unit_test`); the sample build runs all of them,
   and `test_dbt_unit_tests.py` checks that every one of them ran and passed there.
+- **dbt imported once per process.** `dbt_cli` forks each dbt run from a server that has
+  imported dbt already (dbt_fork.py): the same console entry point, a fresh process per run.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ from typing import IO, Any
 
 import duckdb
 import pytest
+
+from dbt_fork import dbt_command
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DBT = Path(sys.executable).with_name("dbt")
@@ -187,8 +191,11 @@ def project_command(argv: Sequence[str], env: dict[str, str]) -> subprocess.Comp
 
 
 def dbt_cli(args: Sequence[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """The real dbt CLI in the project folder, its output captured."""
-    return project_command([str(DBT), "--no-use-colors", *args], env)
+    """The real dbt CLI in the project folder, its output captured: dbt's console entry point
+    in a fresh process forked from one that imported dbt once (dbt_fork.py)."""
+    if os.environ.get("DBT_FORK", "1") == "0":  # the console script, to compare or debug
+        return project_command([str(DBT), "--no-use-colors", *args], env)
+    return dbt_command(["--no-use-colors", *args], env, PROJECT_DIR)
 
 
 def dbt_env(raw_dir: Path, database: Path, work_dir: Path) -> dict[str, str]:
