@@ -290,6 +290,10 @@ def _build_sample(work: Path) -> None:
             break
         if step == ("build",):  # docs generate writes its own run results
             shutil.copyfile(work / "target" / "run_results.json", work / BUILD_RESULTS)
+    wal = database.with_name(database.name + ".wal")
+    if returncode == 0 and wal.exists():  # copies of the file alone would miss the build
+        returncode = 1
+        output += f"\n{wal} is left beside the warehouse: the build did not close DuckDB\n"
     (work / "outcome.json").write_text(json.dumps({"returncode": returncode, "output": output}))
 
 

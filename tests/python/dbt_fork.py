@@ -79,15 +79,14 @@ def _serve() -> None:
             try:
                 code = _become_dbt(request)
             finally:
-                import logging
-
-                logging.shutdown()
-                sys.stdout.flush()
-                sys.stderr.flush()
                 done = Path(str(request["code"]))
                 done.with_suffix(".tmp").write_text(str(code))
                 done.with_suffix(".tmp").rename(done)
-                os._exit(code)
+            # Leave as the console script does, by a normal interpreter exit: it runs the
+            # exit handlers and closes DuckDB's databases, which checkpoints the write-ahead
+            # log into the file. os._exit would leave the log beside it, and a copy of the
+            # file alone would miss the build. (The client reads the code once we are gone.)
+            sys.exit(code)
         answers.write(f"{pid}\n")
         answers.flush()
 
