@@ -22,6 +22,12 @@ starts; the medians go to a Markdown table (benchmarks/retail/results.md by defa
 * dbt-retail-incremental: `dbt build --selector retail` of the same warehouse after one more
   daily file (1 % of the rows) arrives in the same folder;
 * dbt-bank: `dbt build --selector bank` on as many bank rows (not in the default list);
+* dbt-retail-postgres: the same build on PostgreSQL (not in the default list): a throwaway
+  server (Debian's PostgreSQL, analytics.postgres.server) started once, a new database per
+  run, timed from `analytics-postgres load` of the 100 files to the end of `dbt build
+  --target postgres --selector retail`. Its peak memory is the loader's and dbt's, not the
+  server's. Its last build is compared with the DuckDB warehouse table by table, row for row
+  (tests/python/engines.py, what the PostgreSQL tests compare with);
 * duckdb-sql, pandas, polars, dask: benchmarks/retail/engines.py, the warehouse's retail work
   by hand: accepted rows, quarantine with reasons and raw text, per-file accounting in records
   and lines, the four marts, exact decimals.
@@ -64,12 +70,13 @@ ALL = [
     "dbt-retail",
     "dbt-retail-incremental",
     "dbt-bank",
+    "dbt-retail-postgres",
     "duckdb-sql",
     "pandas",
     "polars",
     "dask",
 ]
-DEFAULT = [e for e in ALL if e != "dbt-bank"]
+DEFAULT = [e for e in ALL if e not in ("dbt-bank", "dbt-retail-postgres")]
 
 
 @dataclass
@@ -138,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--engines",
         default=",".join(DEFAULT),
-        help=f"comma-separated, of {', '.join(ALL)} (default: all but dbt-bank)",
+        help=f"comma-separated, of {', '.join(ALL)} (default: all but dbt-bank and"
+        " dbt-retail-postgres)",
     )
     parser.add_argument(
         "--memory-limit",
@@ -230,6 +238,24 @@ def run_all(
     )
     if parsed.returncode != 0:
         raise SystemExit(f"dbt parse failed:\n{parsed.stdout[-3000:]}{parsed.stderr[-3000:]}")
+    postgres = Postgres(work, raw) if "dbt-retail-postgres" in engines else None
+    try:
+        _run_repeats(args, work, engines, results, full_db, postgres)
+    finally:
+        if postgres:
+            postgres.stop()
+
+
+def _run_repeats(
+    args: argparse.Namespace,
+    work: Path,
+    engines: list[str],
+    results: dict[str, Measure],
+    full_db: Path,
+    postgres: Postgres | None,
+) -> None:
+    dbt = str(BIN / "dbt")
+    raw = work / "raw_retail"
     for repeat in range(args.repeats):
         last = repeat == args.repeats - 1
         for engine in engines:
@@ -257,6 +283,19 @@ def run_all(
                     s, peak, _, load = timed([dbt, *BANK], env)
                     m.add(s, peak, load)
                     db.unlink()
+                elif engine == "dbt-retail-postgres":
+                    assert postgres is not None
+                    env = postgres.fresh_database(f"bench_{repeat}")
+                    loader = BIN / "analytics-postgres"
+                    load_and_build = f"{loader} load && {dbt} {' '.join(RETAIL)}"
+                    s, peak, _, load = timed(["bash", "-c", load_and_build], env)
+                    m.add(s, peak, load)
+                    m.summary = postgres.summary()
+                    if last and full_db.exists():
+                        print(f"  comparing {engine} with the dbt warehouse", flush=True)
+                        m.same = postgres.compare(full_db)
+                    elif last:
+                        m.same = "not compared (no dbt-retail build in this run)"
                 elif not engine.startswith("dbt-"):
                     out = work / "out" / engine
                     shutil.rmtree(out, ignore_errors=True)
@@ -272,6 +311,77 @@ def run_all(
             except (RuntimeError, json.JSONDecodeError) as error:
                 m.error = str(error).splitlines()[0][:200]
                 print(error, file=sys.stderr)
+
+
+class Postgres:
+    """A throwaway PostgreSQL server for the dbt-retail-postgres engine, under work/postgres."""
+
+    def __init__(self, work: Path, raw: Path) -> None:
+        from analytics.postgres import server
+
+        self.work, self.raw = work, raw
+        self.data_dir = work / "postgres" / "data"
+        self.server = server.start(self.data_dir)
+        self.env: dict[str, str] = {}
+        self.parsed = False
+
+    def fresh_database(self, name: str) -> dict[str, str]:
+        """A new empty database; the environment of a load and `--target postgres` build."""
+        from analytics.postgres import server
+
+        self.env = {
+            **os.environ,
+            **server.create_database(self.server, name),
+            "DBT_TARGET": "postgres",
+            "RAW_DATA_DIR": str(self.raw),
+            "DBT_TARGET_PATH": str(self.work / "target-postgres"),
+            "DBT_LOG_PATH": str(self.work / "logs-postgres"),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
+        if not self.parsed:  # its own target/, parsed once, as the DuckDB builds have theirs
+            subprocess.run(
+                [str(BIN / "dbt"), "parse", "--quiet"], cwd=PROJECT_DIR, env=self.env, check=True
+            )
+            self.parsed = True
+        return self.env
+
+    def rows(self, sql: str) -> list[tuple[object, ...]]:
+        from analytics.postgres import load
+
+        with load.connect(self.env) as connection, connection.cursor() as cur:
+            cur.execute(sql)
+            return cur.fetchall()
+
+    def summary(self) -> dict[str, float]:
+        accepted, quarantined = self.rows(
+            "select count(*) filter (where row_status = 'accepted'),"
+            " count(*) filter (where row_status = 'quarantined')"
+            " from staging.base_retail__transactions"
+        )[0]
+        return {"accepted": accepted, "quarantined": quarantined}  # type: ignore[dict-item]
+
+    def compare(self, full_db: Path) -> str:
+        """ "yes", or which of the tables the build made differ from DuckDB's."""
+        sys.path.insert(0, str(PROJECT_DIR / "tests" / "python"))
+        from engines import compare_tables
+
+        tables = [
+            f"{schema}.{name}"
+            for schema, name in self.rows(
+                "select table_schema, table_name from information_schema.tables"
+                " where table_schema in ('staging', 'quarantine', 'intermediate', 'marts')"
+                " order by 1, 2"
+            )
+        ]
+        diffs = compare_tables(str(full_db), self.rows, tables)
+        if not diffs:
+            return f"yes ({len(tables)} tables)"
+        return "no: " + ", ".join(diff.table for diff in diffs) + " differ"
+
+    def stop(self) -> None:
+        from analytics.postgres import server
+
+        server.stop(self.data_dir)
 
 
 def incremental_build(
@@ -348,7 +458,9 @@ def write_results(
             continue
         accepted = f"{int(m.summary['accepted']):,}" if m.summary else ""
         quarantined = f"{int(m.summary['quarantined']):,}" if m.summary else ""
-        same = m.same if not engine.startswith("dbt-") else ("(the reference)" if m.summary else "")
+        same = m.same
+        if engine in ("dbt-retail", "dbt-retail-incremental", "dbt-bank"):
+            same = "(the reference)" if m.summary else ""
         lines.append(
             f"| {engine} | {median(m.seconds):.1f} | {min(m.seconds):.1f} | {max(m.seconds):.1f}"
             f" | {median(m.peak_mb):,.0f} | {median(m.load):.2f}"
@@ -395,6 +507,8 @@ def node_timings(run_results: dict) -> list[str]:  # type: ignore[type-arg]
 
 def limit_of(engine: str, memory_limit: str) -> str:
     """The DuckDB memory limit an engine ran under (the peers that are not DuckDB: none)."""
+    if engine == "dbt-retail-postgres":
+        return "n/a (PostgreSQL)"
     if engine.startswith("dbt-"):
         return memory_limit
     return "DuckDB default (80 % of RAM)" if engine == "duckdb-sql" else "n/a"

@@ -6,8 +6,9 @@
 
     No offset means UTC. Surrounding spaces are ignored. The shape is checked with cheap
     character tests (positions, translate()) rather than a regular expression, and the value
-    by DuckDB's cast, which rejects impossible dates and times (2024-02-30, 23:30:60); hour 24
-    is rejected before the cast, which would roll it into the next day. Offsets go through a
+    by the engine's cast, which rejects impossible dates and times (2024-02-30, 23:60:00); hour
+    24 and second 60 are rejected before it, as a cast may roll them into the next day or
+    minute (PostgreSQL takes 23:30:60 for 23:31:00). Offsets go through a
     timestamptz cast and timezone('UTC', ...), so the result does not depend on the session's
     TimeZone; naive values are cast straight to timestamp (a timestamp cast would silently
     ignore an offset, so it is used only when there is none).
@@ -34,6 +35,7 @@
             and substr({{ text }}, 17, 1) = ':'
             and translate(left({{ text }}, 19), '0123456789', '') in ('-- ::', '--T::')
             and substr({{ text }}, 12, 2) <= '23'
+            and substr({{ text }}, 18, 2) <= '59'
             -- the zone: none, Z, or +HH:MM / -HH:MM within +-14:59
             and (
                 {{ zone }} in ('', 'Z')
