@@ -32,7 +32,8 @@
 {#- A date of birth read with parse_day_month_year(), placed before the transaction: a
     two-digit year that lands after the transaction date is moved back a century (4/4/57 is
     1957, not 2057), and the bank's placeholder for "unknown", 1/1/1800, becomes null.
-    See the README, "Readings of the contract". -#}
+    See the readings of the contract in models/staging/bank/bank.md (doc block
+    bank_contract_readings). -#}
 {% macro birth_date_before(parsed_birth_date, birth_date_text, transaction_date) -%}
     case
         when {{ parsed_birth_date }} = date '1800-01-01' then null
