@@ -64,7 +64,7 @@ WAREHOUSE = {
         from dbt.marts.regional_monthly_metrics""",
     "category_monthly_trends": """
         select transaction_month, product_category, transaction_count, units_sold, revenue,
-            previous_month_revenue, revenue_growth from dbt.marts.category_monthly_trends""",
+            previous_month_revenue, revenue_growth_rate from dbt.marts.category_monthly_trends""",
     "customer_segments": """
         select customer_id, first_purchase_date, last_purchase_date, recency_days, frequency,
             monetary, segment from dbt.marts.customer_segments""",

@@ -523,7 +523,7 @@ def duckdb_marts(as_of: dt.date) -> dict[str, str]:
             )
             select m.*, p.revenue as previous_month_revenue,
                 cast(round((m.revenue - p.revenue) / p.revenue, 4) as decimal(18, 4))
-                    as revenue_growth
+                    as revenue_growth_rate
             from monthly as m left join monthly as p
                 on p.product_category = m.product_category
                 and p.transaction_month = cast(m.transaction_month - interval 1 month as date)""",
@@ -992,7 +992,7 @@ def write_pandas_marts(  # type: ignore[no-untyped-def]
             "units_sold": pa.array(m["units_sold"].to_numpy(dtype="int64")),
             "revenue": decimal_array(rev),
             "previous_month_revenue": decimal_array(prev, has_previous),
-            "revenue_growth": decimal_array(growth, has_previous, scale=4),
+            "revenue_growth_rate": decimal_array(growth, has_previous, scale=4),
         },
         out / "category_monthly_trends.parquet",
     )
@@ -1612,7 +1612,7 @@ def polars_marts(pl, accepted, out: Path, as_of: dt.date) -> None:  # type: igno
     monthly.join(previous, on=["transaction_month", "product_category"], how="left").with_columns(
         (growth.cast(pl.Decimal(18, 0)) * pl.lit(Decimal("0.0001")))
         .cast(pl.Decimal(18, 4))
-        .alias("revenue_growth")
+        .alias("revenue_growth_rate")
     ).collect().write_parquet(out / "category_monthly_trends.parquet")
     as_of_lit = pl.lit(as_of)
     recency = (as_of_lit - c("last_purchase_date")).dt.total_days()

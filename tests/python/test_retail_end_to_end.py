@@ -74,7 +74,8 @@ def warehouse(result: DbtResult) -> RetailExpected:
         (r[0], r[1]): tuple(r[2:])
         for r in result.query(
             "select transaction_month, product_category, transaction_count, units_sold,"
-            " revenue, previous_month_revenue, revenue_growth from marts.category_monthly_trends"
+            " revenue, previous_month_revenue, revenue_growth_rate"
+            " from marts.category_monthly_trends"
         )
     }
     got.customers = {

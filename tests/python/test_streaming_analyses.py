@@ -29,7 +29,7 @@ MONTH_ANALYSES = {
     "pct_streams_based_on_books": "pct_streams_based_on_books",
     "singaporean_book_movies_streamed": "singaporean_book_movies_streamed",
     "avg_stream_duration_minutes": "avg_stream_duration_minutes",
-    "median_stream_size_gb": "median_stream_size_gb",
+    "median_stream_size_gib": "median_stream_size_gib",
     "users_watched_half_last_week": "users_watched_half_last_week",
 }
 COMPILED = Path("compiled", "analytics", "analyses", "streaming")
@@ -143,14 +143,14 @@ def test_outage_analysis_and_macro_count_users_with_a_stream_overlapping_the_out
     ("command", "message"),
     [
         (
-            ["compile", "--select", "median_stream_size_gb"],
+            ["compile", "--select", "median_stream_size_gib"],
             "the var kpi_month is missing: give it with --vars '{kpi_month: \"2024-01-01\"}'",
         ),
         (
             [
                 "compile",
                 "--select",
-                "median_stream_size_gb",
+                "median_stream_size_gib",
                 "--vars",
                 '{"kpi_month": "2024-01-15"}',
             ],

@@ -57,8 +57,9 @@ final as (
         timed.duration_microseconds,
         cast(timed.duration_microseconds * 0.000001 as decimal(18, 6)) as duration_seconds,
         timed.size_mb,
-        -- 1 GB = 1024 MB; 1 / 1024 = 0.0009765625 exactly
-        cast(timed.size_mb * 0.0009765625 as decimal(28, 16)) as size_gb,
+        -- 1 GiB = 1024 MiB (the vendor's size_mb is read as MiB, as the seed divides by 1024);
+        -- 1 / 1024 = 0.0009765625 exactly
+        cast(timed.size_mb * 0.0009765625 as decimal(28, 16)) as size_gib,
         movies.duration_mins,
         -- attributes of the current movie, book and author
         movies.is_based_on_book,

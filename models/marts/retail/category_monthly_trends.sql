@@ -74,7 +74,7 @@ final as (
         cast(
             round((revenue - previous_month_revenue) / previous_month_revenue, 4)
             as decimal(18, 4)
-        ) as revenue_growth
+        ) as revenue_growth_rate
     from with_previous
 )
 

@@ -69,7 +69,7 @@ final as (
                     ) }}
             end as decimal(18, 2)
         ) as avg_stream_duration_minutes,
-        -- median GB = median millionths of a MB / (1000000 * 1024), and twice the median is
+        -- median GiB = median millionths of a MiB / (1000000 * 1024), and twice the median is
         -- an integer
         cast(
             case
@@ -81,7 +81,7 @@ final as (
                         6,
                     ) }}
             end as decimal(18, 6)
-        ) as median_stream_size_gb,
+        ) as median_stream_size_gib,
         cast(
             coalesce(monthly.users_watched_half_last_week, 0) as {{ dbt.type_bigint() }}
         ) as users_watched_half_last_week

@@ -78,12 +78,12 @@ CHART_NAMES = (
     "retail_category_revenue",
 )
 # The columns of marts.streaming_monthly_kpis after month_start_date, with their labels and the
-# decimals the table shows (the median is in GB, to 6 decimals in the mart).
+# decimals the table shows (the median is in GiB, to 6 decimals in the mart).
 STREAMING_KPIS: tuple[tuple[str, str, int], ...] = (
     ("pct_streams_based_on_books", "streams of movies based on books (%)", 2),
     ("singaporean_book_movies_streamed", "movies of Singaporean authors' books streamed", 0),
     ("avg_stream_duration_minutes", "average stream duration (minutes)", 2),
-    ("median_stream_size_gb", "median stream size (GB)", 6),
+    ("median_stream_size_gib", "median stream size (GiB)", 6),
     ("users_watched_half_last_week", "users who watched half a movie in the last week", 0),
 )
 # How many quarantine reasons the chart and table show before one "other" line.

@@ -93,7 +93,7 @@ KPI_COLUMNS = (
     "pct_streams_based_on_books",
     "singaporean_book_movies_streamed",
     "avg_stream_duration_minutes",
-    "median_stream_size_gb",
+    "median_stream_size_gib",
     "users_watched_half_last_week",
 )
 
@@ -750,7 +750,7 @@ class StreamingReference:
                         if mine
                         else None
                     ),
-                    "median_stream_size_gb": (
+                    "median_stream_size_gib": (
                         half_up(median([Fraction(s["size_mb"]) / 1024 for s in mine]), MICRO)
                         if mine
                         else None

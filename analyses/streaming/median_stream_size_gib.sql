@@ -1,11 +1,11 @@
-{#- Seed 003, question 5: the median streaming size in gigabytes, for one month.
-    dbt compile --select median_stream_size_gb --vars '{kpi_month: "2024-01-01"}'
+{#- Seed 003, question 5: the median streaming size in gigabytes (GiB: size_mb / 1024), for one month.
+    dbt compile --select median_stream_size_gib --vars '{kpi_month: "2024-01-01"}'
     The seed's percentile_cont(0.5) of size_mb / 1024 (all time, not rounded). Here: the current
     streams starting in the month, rounded half up to 6 decimals, and computed exactly: the
     median of the sizes in thousandths of a MB (integers: the interpolated median of an even
     count is the mean of the two middle values), then / (1000 * 1024). DuckDB's percentile_cont
     on a decimal column would truncate the interpolated value to the column's scale.
-    Equals streaming_monthly_kpis.median_stream_size_gb of that month. -#}
+    Equals streaming_monthly_kpis.median_stream_size_gib of that month. -#}
 {%- set kpi_month = streaming_kpi_month() -%}
 with
 
@@ -34,7 +34,7 @@ final as (
                     '2 * 1000 * 1024',
                     6,
                 ) }}
-        end as median_streaming_size_gb
+        end as median_streaming_size_gib
     from month_medians
 )
 
