@@ -308,3 +308,46 @@
     returns text language sql immutable parallel safe
     return analytics_functions.json_value_text(analytics_functions.json_extract(item, path));
 {%- endmacro %}
+
+{#- Spark: the raw tables the loader wrote (analytics-spark-load: parquet files under
+    SPARK_RAW_DIR/<schema>/<table>/) declared as external tables of their sources' schemas,
+    and the DuckDB functions Spark lacks as SQL functions of the target schema. Spark's
+    parser takes one statement per call, so each is run here and the hook itself is empty. -#}
+{% macro spark__engine_functions_setup() -%}
+    {%- if execute -%}
+        {%- set raw_dir = env_var('SPARK_RAW_DIR', env_var('SPARK_DIR', 'warehouse/spark') ~ '/raw') -%}
+        {%- set schemas = [] -%}
+        {%- for node in graph.sources.values() if (node.config.meta or {}).get('load')
+            or (node.meta or {}).get('load') -%}
+            {%- if node.schema not in schemas -%}
+                {%- do run_query('create database if not exists ' ~ node.schema) -%}
+                {%- do schemas.append(node.schema) -%}
+            {%- endif -%}
+            {%- do run_query('drop table if exists ' ~ node.schema ~ '.' ~ node.identifier) -%}
+            {%- do run_query(
+                'create table ' ~ node.schema ~ '.' ~ node.identifier ~ ' using parquet location '
+                ~ sql_text(raw_dir ~ '/' ~ node.schema ~ '/' ~ node.identifier)
+            ) -%}
+        {%- endfor -%}
+        {%- for statement in spark_engine_functions() -%}
+            {%- do run_query(statement) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    select 1
+{%- endmacro %}
+
+{#- The SQL functions of spark__engine_functions_setup(), one statement each. -#}
+{% macro spark_engine_functions() -%}
+    {%- set target_schema = target.schema -%}
+    {#- in the current database (default), where an unqualified call finds them -#}
+    {{- return([
+        'create or replace function default.regexp_full_match(text string, pattern string)'
+        ~ ' returns boolean return regexp_like(text, concat(\'^(?:\', pattern, \')$\'))',
+        'create or replace function default.error(message string)'
+        ~ ' returns boolean return raise_error(message)',
+        'create or replace function default.starts_with(text string, prefix string)'
+        ~ ' returns boolean return startswith(text, prefix)',
+        'create or replace function default.array_to_string(list array<string>, sep string)'
+        ~ ' returns string return array_join(list, sep)',
+    ]) -}}
+{%- endmacro %}

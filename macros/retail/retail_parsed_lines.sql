@@ -10,7 +10,7 @@
     number of fields a data line must have (field_count) and one <column>_position per column.
     Computed once per file, so that a data line carries nine integers, not the header. -#}
 {% macro retail_field_positions(header_columns) -%}
-    len({{ header_columns }}) as field_count,
+    {{ list_length(header_columns) }} as field_count,
     {%- for column in retail_columns() %}
     list_position({{ header_columns }}, {{ sql_text(column) }}) as {{ column }}_position
     {{- "," if not loop.last }}
@@ -40,7 +40,7 @@
             line_number,
             nullif(trim(parsed_fields[transaction_id_position]), '') as transaction_id
         from split
-        where coalesce(len(parsed_fields) = field_count, false)
+        where coalesce({{ list_length('parsed_fields') }} = field_count, false)
     )
 
     select * from ids
@@ -64,7 +64,7 @@
         -- broken quoting or the wrong number of fields: malformed, fields not guessed at
         select
             *,
-            coalesce(len(parsed_fields) = field_count, false) as is_well_formed
+            coalesce({{ list_length('parsed_fields') }} = field_count, false) as is_well_formed
         from split
     ),
 
