@@ -349,5 +349,7 @@
         ~ ' returns boolean return startswith(text, prefix)',
         'create or replace function default.array_to_string(list array<string>, sep string)'
         ~ ' returns string return array_join(list, sep)',
+        'create or replace function default.strpos(text string, part string)'
+        ~ ' returns int return instr(text, part)',
     ]) -}}
 {%- endmacro %}
