@@ -351,5 +351,7 @@
         ~ ' returns string return array_join(list, sep)',
         'create or replace function default.strpos(text string, part string)'
         ~ ' returns int return instr(text, part)',
+        'create or replace function default.list_position(list array<string>, item string)'
+        ~ ' returns int return nullif(cast(array_position(list, item) as int), 0)',
     ]) -}}
 {%- endmacro %}

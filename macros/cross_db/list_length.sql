@@ -11,3 +11,16 @@
 {% macro spark__list_length(list) -%}
     size({{ list }})
 {%- endmacro %}
+
+{#- The item at a 1-based position of a list, null outside it (Spark's [] counts from 0). -#}
+{% macro list_item(list, position) -%}
+    {{ return(adapter.dispatch('list_item')(list, position)) }}
+{%- endmacro %}
+
+{% macro default__list_item(list, position) -%}
+    {{ list }}[{{ position }}]
+{%- endmacro %}
+
+{% macro spark__list_item(list, position) -%}
+    get({{ list }}, {{ position }} - 1)
+{%- endmacro %}

@@ -38,7 +38,7 @@
         select
             source_file,
             line_number,
-            nullif(trim(parsed_fields[transaction_id_position]), '') as transaction_id
+            nullif(trim({{ list_item('parsed_fields', 'transaction_id_position') }}), '') as transaction_id
         from split
         where coalesce({{ list_length('parsed_fields') }} = field_count, false)
     )
@@ -81,7 +81,7 @@
             is_well_formed,
             {%- for column in retail_columns() %}
             case
-                when is_well_formed then parsed_fields[{{ column }}_position]
+                when is_well_formed then {{ list_item('parsed_fields', column ~ '_position') }}
             end as {{ column }}_raw
             {{- "," if not loop.last }}
             {%- endfor %}
