@@ -12,3 +12,16 @@
 {% macro spark__strip_chars(text, characters, side='both') -%}
     trim({{ side }} {{ characters }} from {{ text }})
 {%- endmacro %}
+
+{#- The ISO day of the week of a date, 1 (Monday) to 7 (Sunday). -#}
+{% macro iso_day_of_week(date) -%}
+    {{ return(adapter.dispatch('iso_day_of_week')(date)) }}
+{%- endmacro %}
+
+{% macro default__iso_day_of_week(date) -%}
+    extract(isodow from {{ date }})
+{%- endmacro %}
+
+{% macro spark__iso_day_of_week(date) -%}
+    extract(dow_iso from {{ date }})
+{%- endmacro %}
