@@ -93,7 +93,9 @@ def spark_build(tmp_path_factory: pytest.TempPathFactory) -> SparkBuild:
     if JAVA_HOME.exists():
         env.setdefault("JAVA_HOME", str(JAVA_HOME))
     started = time.monotonic()
-    load.load(str(SAMPLE_RAW_DIR), spark_dir / "raw", declared_tables(prefix=""), log=lambda _: None)
+    load.load(
+        str(SAMPLE_RAW_DIR), spark_dir / "raw", declared_tables(prefix=""), log=lambda _: None
+    )
     completed = project_command(
         [str(DBT), "--no-use-colors", "build", "--selector", "spark_ported"], env
     )

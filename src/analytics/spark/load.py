@@ -101,9 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="analytics-spark-load", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument("--raw-dir", default=os.environ.get("RAW_DATA_DIR", "data/raw"))
-    parser.add_argument(
-        "--spark-raw-dir", default=os.environ.get("SPARK_RAW_DIR", DEFAULT_RAW_DIR)
-    )
+    parser.add_argument("--spark-raw-dir", default=os.environ.get("SPARK_RAW_DIR", DEFAULT_RAW_DIR))
     args = parser.parse_args(argv)
     load(args.raw_dir, args.spark_raw_dir, declared_tables(prefix=""))
     return 0
