@@ -26,7 +26,13 @@ import pyarrow.parquet as pq
 
 from analytics.postgres.load import LoadedTable, declared_tables, table_rows
 
-DEFAULT_RAW_DIR = "warehouse/spark/raw"
+
+def default_raw_dir() -> str:
+    """Where the `spark` target's hook looks for the raw tables: SPARK_RAW_DIR, else
+    SPARK_DIR/raw (SPARK_DIR defaults to warehouse/spark, as in profiles.yml)."""
+    spark_dir = os.environ.get("SPARK_DIR", "warehouse/spark")
+    return os.environ.get("SPARK_RAW_DIR", f"{spark_dir}/raw")
+
 
 SCHEMAS = {
     "file_list": pa.schema([("file", pa.string())]),
@@ -101,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="analytics-spark-load", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument("--raw-dir", default=os.environ.get("RAW_DATA_DIR", "data/raw"))
-    parser.add_argument("--spark-raw-dir", default=os.environ.get("SPARK_RAW_DIR", DEFAULT_RAW_DIR))
+    parser.add_argument("--spark-raw-dir", default=default_raw_dir())
     args = parser.parse_args(argv)
     load(args.raw_dir, args.spark_raw_dir, declared_tables(prefix=""))
     return 0
