@@ -315,7 +315,9 @@
     parser takes one statement per call, so each is run here and the hook itself is empty. -#}
 {% macro spark__engine_functions_setup() -%}
     {%- if execute -%}
-        {%- set raw_dir = env_var('SPARK_RAW_DIR', env_var('SPARK_DIR', 'warehouse/spark') ~ '/raw') -%}
+        {%- set raw_dir = spark_absolute_path(
+            env_var('SPARK_RAW_DIR', env_var('SPARK_DIR', 'warehouse/spark') ~ '/raw')
+        ) -%}
         {%- set schemas = [] -%}
         {%- for node in graph.sources.values() if (node.config.meta or {}).get('load')
             or (node.meta or {}).get('load') -%}
@@ -334,6 +336,27 @@
         {%- endfor -%}
     {%- endif -%}
     select 1
+{%- endmacro %}
+
+{#- A path as an absolute one: Spark reads a relative table location inside the database's
+    folder, not the working directory. Jinja knows no working directory, but Spark has
+    qualified its warehouse folder (the profile's SPARK_DIR/tables, relative to where dbt
+    runs) at start-up: the working directory is what precedes that relative path. -#}
+{% macro spark_absolute_path(path) -%}
+    {%- if path.startswith('/') -%}
+        {{ return(path) }}
+    {%- endif -%}
+    {%- set configured = env_var('SPARK_DIR', 'warehouse/spark').rstrip('/') ~ '/tables' -%}
+    {%- set warehouse = run_query('set spark.sql.warehouse.dir').columns[1].values()[0] -%}
+    {%- set warehouse = modules.re.sub('^file:(//)?', '', warehouse).rstrip('/') -%}
+    {%- set relative = configured[2:] if configured.startswith('./') else configured -%}
+    {%- if not warehouse.endswith('/' ~ relative) -%}
+        {{ exceptions.raise_compiler_error(
+            'cannot tell the working directory from spark.sql.warehouse.dir=' ~ warehouse
+            ~ ': set SPARK_RAW_DIR to an absolute path'
+        ) }}
+    {%- endif -%}
+    {{ return(warehouse[:warehouse | length - relative | length] ~ path) }}
 {%- endmacro %}
 
 {#- The SQL functions of spark__engine_functions_setup(), one statement each. -#}
