@@ -311,7 +311,7 @@
 
 {#- Spark: the raw tables the loader wrote (analytics-spark-load: parquet files under
     SPARK_RAW_DIR/<schema>/<table>/) declared as external tables of their sources' schemas,
-    and the DuckDB functions Spark lacks as SQL functions of the target schema. Spark's
+    and the DuckDB functions Spark lacks as SQL functions of the database default. Spark's
     parser takes one statement per call, so each is run here and the hook itself is empty. -#}
 {% macro spark__engine_functions_setup() -%}
     {%- if execute -%}
@@ -361,7 +361,6 @@
 
 {#- The SQL functions of spark__engine_functions_setup(), one statement each. -#}
 {% macro spark_engine_functions() -%}
-    {%- set target_schema = target.schema -%}
     {#- in the current database (default), where an unqualified call finds them -#}
     {{- return([
         'create or replace function default.regexp_full_match(text string, pattern string)'
