@@ -54,7 +54,9 @@ parsed as (
         -- that -3 is a non-positive quantity rather than unparseable); a cheap character
         -- check instead of a regular expression, as try_cast alone also takes 1.5, 1e2, 0x10
         case
-            when {{ strip_chars(strip_chars('quantity_text', "'+-'", 'leading'), "'0123456789'") }} = ''
+            when
+                {{ strip_chars(strip_chars('quantity_text', "'+-'", 'leading'), "'0123456789'") }}
+                = ''
                 then {{ try_cast('quantity_text', 'integer') }}
         end as quantity,
         {{ parse_decimal('unit_price_raw') }} as unit_price,
