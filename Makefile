@@ -32,11 +32,15 @@ env: $(VENV)/.synced ## create or update the virtual environment from uv.lock
 
 # ENGINE=postgres: load the raw files into the server the POSTGRES_* variables name, build
 # into build_* schemas and publish them in one transaction (docs/operations.md, "PostgreSQL");
-# `make postgres` starts a local server.
+# `make postgres` starts a local server. ENGINE=spark: write the raw tables, then dbt build
+# the spark_ported selector on a local Spark in place, in SPARK_DIR (docs/operations.md, "Spark").
 ENGINE ?= duckdb
 build: env ## build and test the warehouse into a copy, then publish it (ENGINE=postgres: see docs/operations.md)
 ifeq ($(ENGINE),postgres)
 	$(BIN)/analytics-postgres build $(DBT_ARGS)
+else ifeq ($(ENGINE),spark)
+	$(BIN)/analytics-spark-load
+	DBT_TARGET=spark $(BIN)/dbt build --selector spark_ported $(DBT_ARGS)
 else
 	$(BIN)/analytics-build $(DBT_ARGS)
 endif

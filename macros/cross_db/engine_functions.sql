@@ -308,3 +308,72 @@
     returns text language sql immutable parallel safe
     return analytics_functions.json_value_text(analytics_functions.json_extract(item, path));
 {%- endmacro %}
+
+{#- Spark: the raw tables the loader wrote (analytics-spark-load: parquet files under
+    SPARK_RAW_DIR/<schema>/<table>/) declared as external tables of their sources' schemas,
+    and the DuckDB functions Spark lacks as SQL functions of the database default. Spark's
+    parser takes one statement per call, so each is run here and the hook itself is empty. -#}
+{% macro spark__engine_functions_setup() -%}
+    {%- if execute -%}
+        {%- set raw_dir = spark_absolute_path(
+            env_var('SPARK_RAW_DIR', env_var('SPARK_DIR', 'warehouse/spark') ~ '/raw')
+        ) -%}
+        {%- set schemas = [] -%}
+        {%- for node in graph.sources.values() if (node.config.meta or {}).get('load')
+            or (node.meta or {}).get('load') -%}
+            {%- if node.schema not in schemas -%}
+                {%- do run_query('create database if not exists ' ~ node.schema) -%}
+                {%- do schemas.append(node.schema) -%}
+            {%- endif -%}
+            {%- do run_query('drop table if exists ' ~ node.schema ~ '.' ~ node.identifier) -%}
+            {%- do run_query(
+                'create table ' ~ node.schema ~ '.' ~ node.identifier ~ ' using parquet location '
+                ~ sql_text(raw_dir ~ '/' ~ node.schema ~ '/' ~ node.identifier)
+            ) -%}
+        {%- endfor -%}
+        {%- for statement in spark_engine_functions() -%}
+            {%- do run_query(statement) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    select 1
+{%- endmacro %}
+
+{#- A path as an absolute one: Spark reads a relative table location inside the database's
+    folder, not the working directory. Jinja knows no working directory, but Spark has
+    qualified its warehouse folder (the profile's SPARK_DIR/tables, relative to where dbt
+    runs) at start-up: the working directory is what precedes that relative path. -#}
+{% macro spark_absolute_path(path) -%}
+    {%- if path.startswith('/') -%}
+        {{ return(path) }}
+    {%- endif -%}
+    {%- set configured = env_var('SPARK_DIR', 'warehouse/spark').rstrip('/') ~ '/tables' -%}
+    {%- set warehouse = run_query('set spark.sql.warehouse.dir').columns[1].values()[0] -%}
+    {%- set warehouse = modules.re.sub('^file:(//)?', '', warehouse).rstrip('/') -%}
+    {%- set relative = configured[2:] if configured.startswith('./') else configured -%}
+    {%- if not warehouse.endswith('/' ~ relative) -%}
+        {{ exceptions.raise_compiler_error(
+            'cannot tell the working directory from spark.sql.warehouse.dir=' ~ warehouse
+            ~ ': set SPARK_RAW_DIR to an absolute path'
+        ) }}
+    {%- endif -%}
+    {{ return(warehouse[:warehouse | length - relative | length] ~ path) }}
+{%- endmacro %}
+
+{#- The SQL functions of spark__engine_functions_setup(), one statement each. -#}
+{% macro spark_engine_functions() -%}
+    {#- in the current database (default), where an unqualified call finds them -#}
+    {{- return([
+        'create or replace function default.regexp_full_match(text string, pattern string)'
+        ~ ' returns boolean return regexp_like(text, concat(\'^(?:\', pattern, \')$\'))',
+        'create or replace function default.error(message string)'
+        ~ ' returns boolean return raise_error(message)',
+        'create or replace function default.starts_with(text string, prefix string)'
+        ~ ' returns boolean return startswith(text, prefix)',
+        'create or replace function default.array_to_string(list array<string>, sep string)'
+        ~ ' returns string return array_join(list, sep)',
+        'create or replace function default.strpos(text string, part string)'
+        ~ ' returns int return instr(text, part)',
+        'create or replace function default.list_position(list array<string>, item string)'
+        ~ ' returns int return nullif(cast(array_position(list, item) as int), 0)',
+    ]) -}}
+{%- endmacro %}

@@ -7,6 +7,9 @@
     {%- if not execute or flags.WHICH not in ('build', 'run', 'test', 'seed', 'snapshot') -%}
         {{ return('') }}
     {%- endif -%}
+    {%- if target.type == 'spark' -%}
+        {{ return(spark_record_run_history(results)) }}
+    {%- endif -%}
     {%- set failed = [] -%}
     {%- for result in results -%}
         {%- if result.status in ('error', 'fail', 'runtime error') -%}
@@ -88,4 +91,55 @@
         ){{ "," if not loop.last }}
     {%- endfor %};
     {%- endif %}
+{% endmacro %}
+
+{#- Spark (parquet tables: no delete; one statement per call): the same two tables, with Spark's
+    types, appended one statement at a time; rows_affected is null there (a count per model
+    would cost a Spark job each). -#}
+{% macro spark_record_run_history(results) %}
+    {%- set failed = [] -%}
+    {%- for result in results if result.status in ('error', 'fail', 'runtime error') -%}
+        {%- do failed.append(result.node.unique_id) -%}
+    {%- endfor -%}
+    {%- set finished_at = modules.datetime.datetime.now(modules.pytz.utc) -%}
+    {%- set elapsed = (finished_at - run_started_at).total_seconds() -%}
+    {%- set audit = generate_schema_name('audit', none) -%}
+    {%- do run_query('create database if not exists ' ~ audit) -%}
+    {%- do run_query(
+        'create table if not exists ' ~ audit ~ '.run_history (invocation_id string,'
+        ~ ' command string, target_name string, started_at timestamp, finished_at timestamp,'
+        ~ ' status string, elapsed_seconds double, nodes_total int, nodes_failed int)'
+        ~ ' using parquet'
+    ) -%}
+    {%- do run_query(
+        'create table if not exists ' ~ audit ~ '.node_history (invocation_id string,'
+        ~ ' unique_id string, node_name string, resource_type string, materialized string,'
+        ~ ' status string, elapsed_seconds double, rows_affected bigint, failures bigint,'
+        ~ ' message string) using parquet'
+    ) -%}
+    {%- do run_query(
+        'insert into ' ~ audit ~ '.run_history values ('
+        ~ sql_text(invocation_id) ~ ', ' ~ sql_text(flags.WHICH) ~ ', '
+        ~ sql_text(target.name) ~ ', timestamp '
+        ~ sql_text(run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f')) ~ ', timestamp '
+        ~ sql_text(finished_at.strftime('%Y-%m-%d %H:%M:%S.%f')) ~ ', '
+        ~ sql_text('error' if failed else 'success') ~ ', ' ~ elapsed ~ ', '
+        ~ (results | length) ~ ', ' ~ (failed | length) ~ ')'
+    ) -%}
+    {%- set rows = [] -%}
+    {%- for result in results -%}
+        {%- do rows.append(
+            '(' ~ sql_text(invocation_id) ~ ', ' ~ sql_text(result.node.unique_id) ~ ', '
+            ~ sql_text(result.node.name) ~ ', ' ~ sql_text(result.node.resource_type) ~ ', '
+            ~ (sql_text(result.node.config.materialized)
+               if result.node.resource_type == 'model' else 'null') ~ ', '
+            ~ sql_text(result.status) ~ ', ' ~ (result.execution_time or 0) ~ ', null, '
+            ~ (result.failures if result.failures is not none else 'null') ~ ', '
+            ~ (sql_text((result.message or '')[:2000]) if result.message else 'null') ~ ')'
+        ) -%}
+    {%- endfor -%}
+    {%- if rows -%}
+        {%- do run_query('insert into ' ~ audit ~ '.node_history values ' ~ rows | join(', ')) -%}
+    {%- endif -%}
+    {{ return('') }}
 {% endmacro %}

@@ -72,3 +72,26 @@
 {% macro postgres__csv_field(fields, header_columns, column_name) -%}
     {{ fields }}[array_position({{ header_columns }}, '{{ column_name }}')]
 {%- endmacro %}
+
+{#- Spark: the same with its higher-order functions (transform, filter; 1-based positions). -#}
+{% macro spark__csv_header_columns(header_line) -%}
+    transform({{ csv_split(header_line) }}, column_name -> trim(column_name))
+{%- endmacro %}
+
+{% macro spark__csv_missing_columns(header_columns, required_columns) -%}
+    filter(
+        {{ sql_text_list(required_columns) }},
+        column_name -> not coalesce(array_contains({{ header_columns }}, column_name), false)
+    )
+{%- endmacro %}
+
+{% macro spark__csv_extra_columns(header_columns, required_columns) -%}
+    filter(
+        {{ header_columns }},
+        column_name -> not array_contains({{ sql_text_list(required_columns) }}, column_name)
+    )
+{%- endmacro %}
+
+{% macro spark__csv_field(fields, header_columns, column_name) -%}
+    get({{ fields }}, array_position({{ header_columns }}, '{{ column_name }}') - 1)
+{%- endmacro %}

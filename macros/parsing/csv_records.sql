@@ -47,8 +47,8 @@
     checked as (
         select
             *,
-            coalesce(len(parsed_fields) = len(header_columns), false) as is_well_formed,
-            case when len(parsed_fields) = len(header_columns) then parsed_fields end as fields
+            coalesce({{ list_length('parsed_fields') }} = {{ list_length('header_columns') }}, false) as is_well_formed,
+            case when {{ list_length('parsed_fields') }} = {{ list_length('header_columns') }} then parsed_fields end as fields
         from split
     )
 

@@ -58,3 +58,23 @@
         )
     end
 {%- endmacro %}
+
+{#- Spark: the same rules (split with limit -1 keeps empty trailing fields, as DuckDB does). -#}
+{% macro spark__csv_split(raw_line) -%}
+    {%- set line = without_bom(raw_line) -%}
+    case
+        when ({{ line }}) is null then null
+        when not contains(({{ line }}), '"') then split(({{ line }}), ',', -1)
+        when array_join(
+            regexp_extract_all(({{ line }}) || ',', '("(?:[^"]|"")*"|[^,"]*),', 1), ','
+        ) = ({{ line }})
+            then transform(
+                regexp_extract_all(({{ line }}) || ',', '("(?:[^"]|"")*"|[^,"]*),', 1),
+                field -> case
+                    when startswith(field, '"')
+                        then replace(substr(field, 2, length(field) - 2), '""', '"')
+                    else field
+                end
+            )
+    end
+{%- endmacro %}

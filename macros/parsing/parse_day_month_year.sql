@@ -29,6 +29,11 @@
     end
 {%- endmacro %}
 
+{#- Spark: PostgreSQL's reading (Spark's own date patterns have no strptime pivot). -#}
+{% macro spark__parse_day_month_year(text) -%}
+    {{ return(postgres__parse_day_month_year(text)) }}
+{%- endmacro %}
+
 {#- A date of birth read with parse_day_month_year(), placed before the transaction: a
     two-digit year that lands after the transaction date is moved back a century (4/4/57 is
     1957, not 2057), and the bank's placeholder for "unknown", 1/1/1800, becomes null.

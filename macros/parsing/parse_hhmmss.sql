@@ -21,3 +21,16 @@
             )
     end
 {%- endmacro %}
+
+{#- A date and a time of day as the timestamp they make (Spark cannot add a time to a date). -#}
+{% macro date_at_time(date, time) -%}
+    {{ return(adapter.dispatch('date_at_time')(date, time)) }}
+{%- endmacro %}
+
+{% macro default__date_at_time(date, time) -%}
+    {{ date }} + {{ time }}
+{%- endmacro %}
+
+{% macro spark__date_at_time(date, time) -%}
+    make_timestamp({{ date }}, {{ time }})
+{%- endmacro %}

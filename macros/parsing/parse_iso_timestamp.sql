@@ -60,7 +60,7 @@
             )
             then case
                 when {{ zone }} = '' then {{ try_cast(iso_timestamp_microseconds(text), 'timestamp') }}
-                else timezone('UTC', {{ try_cast(iso_timestamp_microseconds(text), 'timestamptz') }})
+                else {{ utc_timestamp_of_zoned(iso_timestamp_microseconds(text)) }}
             end
     end
 {%- endmacro %}
@@ -77,4 +77,22 @@
 
 {% macro postgres__iso_timestamp_microseconds(text) -%}
     regexp_replace({{ text }}, '^([^.]*[.][0-9]{6})[0-9]+', '\1')
+{%- endmacro %}
+
+{#- A timestamp text with a zone (Z or +HH:MM) as the UTC timestamp it names. Spark's
+    timestamp is an instant, shown in the session's zone (UTC in the profile). -#}
+{% macro utc_timestamp_of_zoned(text) -%}
+    {{ return(adapter.dispatch('utc_timestamp_of_zoned')(text)) }}
+{%- endmacro %}
+
+{% macro default__utc_timestamp_of_zoned(text) -%}
+    timezone('UTC', {{ try_cast(text, 'timestamptz') }})
+{%- endmacro %}
+
+{% macro spark__utc_timestamp_of_zoned(text) -%}
+    {{ try_cast(text, 'timestamp') }}
+{%- endmacro %}
+
+{% macro spark__iso_timestamp_microseconds(text) -%}
+    regexp_replace({{ text }}, '^([^.]*[.][0-9]{6})[0-9]+', '$1')
 {%- endmacro %}

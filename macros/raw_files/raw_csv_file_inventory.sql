@@ -90,7 +90,7 @@ select * from checked
 -- a file that cannot be used as a whole stops the build with a message naming it
 where
     case
-        when header_line is not null and len(missing_columns) > 0
+        when header_line is not null and {{ list_length('missing_columns') }} > 0
             then error(  -- (on PostgreSQL: analytics_functions.error, engine_functions.sql)
                 {{ sql_text(source_label ~ ' file ') }} || source_file
                 || ' is unusable: missing required column(s) '

@@ -34,6 +34,12 @@ select filename, scan_position, line_count, raw_line, is_blank, is_comment
 from {{ text_source }}
 {% endmacro %}
 
+{#- Spark: the same loaded rows (analytics-spark-load writes them as parquet, the
+    on-run-start hook declares the table). -#}
+{% macro spark__raw_csv_lines(text_source, files_source, comment_prefix=none) %}
+    {{- return(postgres__raw_csv_lines(text_source, files_source, comment_prefix)) -}}
+{% endmacro %}
+
 {% macro default__raw_csv_lines(text_source, files_source, comment_prefix=none) %}
 with
 
@@ -376,5 +382,9 @@ select * from classified
 {%- endmacro %}
 
 {% macro without_bom(text) -%}
+    {%- if target.type == 'spark' -%}
+    case when startswith({{ text }}, '\uFEFF') then substr({{ text }}, 2) else {{ text }} end
+    {%- else -%}
     case when starts_with({{ text }}, chr(65279)) then substr({{ text }}, 2) else {{ text }} end
+    {%- endif -%}
 {%- endmacro %}

@@ -25,7 +25,7 @@
     source; empty when the list is. -#}
 {% macro raw_files_relation(files) -%}
     {%- if files | length > 0 -%}
-    (select unnest({{ sql_text_list(files) }}) as file) as listed_files
+    (select {{ 'explode' if target.type == 'spark' else 'unnest' }}({{ sql_text_list(files) }}) as file) as listed_files
     {%- else -%}
     (select cast(null as {{ dbt.type_string() }}) as file where false) as listed_files
     {%- endif -%}
@@ -68,3 +68,8 @@
     {%- endset -%}
     {{ return(run_query(sql).columns[0].values() | list) }}
 {% endmacro %}
+
+{#- Spark: as on PostgreSQL, the loaded records of those files. -#}
+{% macro spark__raw_texts_of_files(text_source, files) -%}
+    (select * from {{ text_source }} where array_contains({{ sql_text_list(files) }}, filename)) as texts
+{%- endmacro %}

@@ -10,7 +10,7 @@
     number of fields a data line must have (field_count) and one <column>_position per column.
     Computed once per file, so that a data line carries nine integers, not the header. -#}
 {% macro retail_field_positions(header_columns) -%}
-    len({{ header_columns }}) as field_count,
+    {{ list_length(header_columns) }} as field_count,
     {%- for column in retail_columns() %}
     list_position({{ header_columns }}, {{ sql_text(column) }}) as {{ column }}_position
     {{- "," if not loop.last }}
@@ -38,9 +38,9 @@
         select
             source_file,
             line_number,
-            nullif(trim(parsed_fields[transaction_id_position]), '') as transaction_id
+            nullif(trim({{ list_item('parsed_fields', 'transaction_id_position') }}), '') as transaction_id
         from split
-        where coalesce(len(parsed_fields) = field_count, false)
+        where coalesce({{ list_length('parsed_fields') }} = field_count, false)
     )
 
     select * from ids
@@ -64,7 +64,7 @@
         -- broken quoting or the wrong number of fields: malformed, fields not guessed at
         select
             *,
-            coalesce(len(parsed_fields) = field_count, false) as is_well_formed
+            coalesce({{ list_length('parsed_fields') }} = field_count, false) as is_well_formed
         from split
     ),
 
@@ -81,7 +81,7 @@
             is_well_formed,
             {%- for column in retail_columns() %}
             case
-                when is_well_formed then parsed_fields[{{ column }}_position]
+                when is_well_formed then {{ list_item('parsed_fields', column ~ '_position') }}
             end as {{ column }}_raw
             {{- "," if not loop.last }}
             {%- endfor %}

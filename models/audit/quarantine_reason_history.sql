@@ -50,7 +50,7 @@ retail as (
     group by source_file, rejection_reason
 ),
 
-{%- for entity in ['authors', 'books', 'reviews', 'users', 'movies', 'streams'] %}
+{%- for entity in streaming_accounted_entities() %}
 
 streaming_{{ entity }} as (
     select
@@ -71,7 +71,7 @@ all_sources as (
     select * from sales
     union all
     select * from retail
-    {%- for entity in ['authors', 'books', 'reviews', 'users', 'movies', 'streams'] %}
+    {%- for entity in streaming_accounted_entities() %}
     union all
     select * from streaming_{{ entity }}
     {%- endfor %}

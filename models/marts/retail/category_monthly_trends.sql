@@ -2,7 +2,7 @@
     Incremental: a build recomputes the months its new data touched and the month after each
     (whose growth depends on them). -#}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook="{{ retail_delete_touched('transaction_month_and_next') }}",

@@ -3,7 +3,7 @@
     segment depends on their own transactions only, and an incremental build recomputes the
     customers its new data touched). -#}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook="{{ retail_delete_touched('customer_id') }}",

@@ -3,7 +3,7 @@
     Incremental by an exact upsert (the doc block sales_incremental_marts,
     models/staging/sales/sales.md). -#}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     incremental_strategy='merge',
     unique_key=['sales_date', 'channel'],
     on_schema_change='fail',

@@ -2,7 +2,7 @@
     already listed is not read again). Its header, line counts and rows_read come from the
     file's own lines; a file missing a required column stops the build, naming it. -#}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     incremental_strategy='append',
     on_schema_change='fail',
 ) }}

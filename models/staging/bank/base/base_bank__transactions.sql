@@ -125,7 +125,7 @@ final as (
         -- dates and times
         transaction_date,
         transaction_time,
-        transaction_date + transaction_time as transaction_at,
+        {{ date_at_time('transaction_date', 'transaction_time') }} as transaction_at,
         customer_dob,
         -- flags
         is_customer_dob_placeholder,

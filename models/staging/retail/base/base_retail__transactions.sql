@@ -15,7 +15,7 @@
     lines, and the earlier lines whose classification changed; loaded_by_invocation_id tells
     the marts and the tests what changed. -#}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     incremental_strategy='delete+insert',
     unique_key=['source_file', 'line_number'],
     on_schema_change='fail',

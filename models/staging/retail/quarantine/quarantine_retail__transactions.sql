@@ -28,7 +28,8 @@ fields as (
     select
         *,
         case
-            when len(parsed_fields) = len(header_columns) then parsed_fields
+            when {{ list_length('parsed_fields') }} = {{ list_length('header_columns') }}
+                then parsed_fields
         end as fields
     from rejected
 ),

@@ -54,7 +54,9 @@ parsed as (
         -- that -3 is a non-positive quantity rather than unparseable); a cheap character
         -- check instead of a regular expression, as try_cast alone also takes 1.5, 1e2, 0x10
         case
-            when trim(ltrim(quantity_text, '+-'), '0123456789') = ''
+            when
+                {{ strip_chars(strip_chars('quantity_text', "'+-'", 'leading'), "'0123456789'") }}
+                = ''
                 then {{ try_cast('quantity_text', 'integer') }}
         end as quantity,
         {{ parse_decimal('unit_price_raw') }} as unit_price,
@@ -96,10 +98,10 @@ classified as (
         ],
         late_columns=[
             ('outlier_group_lines', 'case when passes_rules then count(*) ' ~ same_day ~ ' end'),
-            ('revenue_q1', 'case when passes_rules then quantile_cont('
-                ~ 'cast(revenue as decimal(38, 6)), 0.25) ' ~ same_day ~ ' end'),
-            ('revenue_q3', 'case when passes_rules then quantile_cont('
-                ~ 'cast(revenue as decimal(38, 6)), 0.75) ' ~ same_day ~ ' end'),
+            ('revenue_q1', 'case when passes_rules then '
+                ~ continuous_quantile('cast(revenue as decimal(38, 6))', 0.25) ~ ' ' ~ same_day ~ ' end'),
+            ('revenue_q3', 'case when passes_rules then '
+                ~ continuous_quantile('cast(revenue as decimal(38, 6))', 0.75) ~ ' ' ~ same_day ~ ' end'),
             ('outlier_lower_bound', 'case when outlier_group_lines >= ' ~ min_lines
                 ~ ' then revenue_q1 - ' ~ spread ~ ' end'),
             ('outlier_upper_bound', 'case when outlier_group_lines >= ' ~ min_lines
