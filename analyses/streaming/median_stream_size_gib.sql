@@ -1,4 +1,5 @@
-{#- Seed 003, question 5: the median streaming size in gigabytes (GiB: size_mb / 1024), for one month.
+{#- Seed 003, question 5: the median streaming size in gigabytes (GiB: size_mb / 1024),
+    for one month.
     dbt compile --select median_stream_size_gib --vars '{kpi_month: "2024-01-01"}'
     The seed's percentile_cont(0.5) of size_mb / 1024 (all time, not rounded). Here: the current
     streams starting in the month, rounded half up to 6 decimals, and computed exactly: the
