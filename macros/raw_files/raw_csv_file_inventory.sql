@@ -14,7 +14,8 @@ files as (
     select file from {{ files_source }}
 ),
 
-lines as (
+lines as {{ not_materialized() }} (
+    -- (read twice, by two scans: held whole, every record's text would be in memory)
     select * from {{ lines }}
 ),
 

@@ -17,7 +17,8 @@
     its value. A quote that is never closed takes every following line of the file into one
     record, which the field split then finds broken (malformed), so the lines it swallowed
     are quarantined with it, visibly, as its line range. The quotes of a comment line do not
-    count.
+    count. A file with neither a `"` nor a CR (a normal feed) has only one-line records, cut
+    at its LFs: only the other files go through the cutting at CRs and the grouping.
 
     Yields: filename, scan_position (the record's first line number in its file, from 1),
     line_count (its physical lines), raw_line (its exact text, inner line breaks included,
@@ -43,19 +44,69 @@ from {{ text_source }}
 {% macro default__raw_csv_lines(text_source, files_source, comment_prefix=none) %}
 with
 
-files as (
+texts as not materialized (
+    -- (not materialized: the two kinds of file below read the texts each, rather than hold a
+    -- copy of every file's text in memory between them)
     {%- if raw_files_present(files_source) %}
     select
         filename,
-        string_split(content, chr(10)) as pieces
+        content,
+        contains(content, '"') or contains(content, chr(13)) as has_quote_or_cr
     from {{ text_source }}
     {%- else %}
     -- no file matches the source's glob: an empty relation of the same shape
     select
         null::varchar as filename,
-        null::varchar[] as pieces
+        null::varchar as content,
+        null::boolean as has_quote_or_cr
     where false
     {%- endif %}
+),
+
+plain_files as (
+    -- a file without a `"` and without a CR (a normal feed): each line between two LFs is a
+    -- record of one line, and none of the grouping below applies
+    select
+        filename,
+        string_split(content, chr(10)) as pieces
+    from texts
+    where not has_quote_or_cr
+),
+
+plain_pieces as (
+    select
+        filename,
+        unnest(pieces) as piece,
+        generate_subscripts(pieces, 1) as piece_number,
+        len(pieces) as piece_count
+    from plain_files
+),
+
+plain_file_records as (
+    -- (the piece after the file's last LF is empty and is no line, as in bodies below)
+    select
+        filename,
+        piece_number::bigint as scan_position,
+        1::bigint as line_count,
+        piece as raw_line,
+        {%- if comment_prefix %}
+        starts_with(
+            ltrim({{ without_bom('piece') }}, ' ' || chr(9)), {{ sql_text(comment_prefix) }}
+        )
+        {%- else %}
+        false
+        {%- endif %} as starts_as_comment
+    from plain_pieces
+    where not (piece_number = piece_count and piece = '')
+),
+
+files as (
+    -- the files with a `"` or a CR: their lines are cut and grouped into records below
+    select
+        filename,
+        string_split(content, chr(10)) as pieces
+    from texts
+    where has_quote_or_cr
 ),
 
 pieces as (
@@ -335,6 +386,8 @@ multi_line_records as (
 ),
 
 records as (
+    select * from plain_file_records
+    union all
     select * from single_line_records
     union all
     select * from multi_line_records

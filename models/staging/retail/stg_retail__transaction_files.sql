@@ -15,10 +15,10 @@
 
 with
 
+-- cut once for this build by the line reader, which base_retail__transactions reads too
 new_lines as (
-    {{ raw_csv_lines(
-        text_source=raw_texts_of_files(text_source, new_files),
-        files_source=raw_files_relation(new_files),
+    {{ raw_csv_records_of_files(
+        lines=ref('base_retail__transaction_lines'), text_source=text_source, files=new_files,
     ) }}
 ),
 

@@ -50,10 +50,11 @@ files as (
     from {{ files_model }}
 ),
 
-new_lines as (
-    {{ raw_csv_lines(
-        text_source=raw_texts_of_files(text_source, new_files),
-        files_source=raw_files_relation(new_files),
+-- the records the line reader cut for this build, read, not cut, again (by two scans: held
+-- whole, every record's text would be in memory)
+new_lines as {{ not_materialized() }} (
+    {{ raw_csv_records_of_files(
+        lines=ref('base_retail__transaction_lines'), text_source=text_source, files=new_files,
     ) }}
 ),
 
