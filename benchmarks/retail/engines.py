@@ -315,9 +315,9 @@ def run_duckdb(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
     """)
     positions = ", ".join(f"list_position(header, '{c}') as p_{c}" for c in COLUMNS)
     raw_values = ",\n".join(
-        f"case when well_formed then parsed[p_{c}] end as {c}_raw" for c in COLUMNS
+        f"case when well_formed then parsed[p_{c}] end as raw_{c}" for c in COLUMNS
     )
-    ts = "trim(transaction_ts_raw)"
+    ts = "trim(raw_transaction_ts)"
     zone = (
         f"case when right({ts}, 1) = 'Z' then 'Z' when left(right({ts}, 6), 1) in ('+', '-')"
         f" and left(right({ts}, 3), 1) = ':' then right({ts}, 6) else '' end"
@@ -339,16 +339,16 @@ def run_duckdb(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
         ),
         typed as (
             select *,
-                nullif(trim(transaction_id_raw), '') as transaction_id,
-                nullif(trim(customer_id_raw), '') as customer_id,
-                nullif(trim(product_id_raw), '') as product_id,
-                coalesce(nullif(lower(trim(product_category_raw)), ''), 'unknown')
+                nullif(trim(raw_transaction_id), '') as transaction_id,
+                nullif(trim(raw_customer_id), '') as customer_id,
+                nullif(trim(raw_product_id), '') as product_id,
+                coalesce(nullif(lower(trim(raw_product_category)), ''), 'unknown')
                     as product_category,
-                coalesce(nullif(lower(trim(region_raw)), ''), 'unknown') as region,
-                case when regexp_full_match(trim(quantity_raw), '{QUANTITY}')
-                    then cast(trim(quantity_raw) as integer) end as quantity,
-                case when regexp_full_match(trim(unit_price_raw), '{PRICE}')
-                    then try_cast(trim(unit_price_raw) as decimal(18, 2)) end as unit_price,
+                coalesce(nullif(lower(trim(raw_region)), ''), 'unknown') as region,
+                case when regexp_full_match(trim(raw_quantity), '{QUANTITY}')
+                    then cast(trim(raw_quantity) as integer) end as quantity,
+                case when regexp_full_match(trim(raw_unit_price), '{PRICE}')
+                    then try_cast(trim(raw_unit_price) as decimal(18, 2)) end as unit_price,
                 case when regexp_full_match({ts}, {lit(TIMESTAMP)})
                     and substr({ts}, 12, 2) <= '23'
                     and ({zone} in ('', 'Z') or (substr({zone}, 2, 2) <= '14'
@@ -373,10 +373,10 @@ def run_duckdb(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
                     line_number) as copy_number, v
             from (
                 select *, (customer_id, product_id, product_category, region,
-                    coalesce(quantity::varchar, 'r:' || nullif(trim(quantity_raw), '')),
-                    coalesce(unit_price::varchar, 'r:' || nullif(trim(unit_price_raw), '')),
+                    coalesce(quantity::varchar, 'r:' || nullif(trim(raw_quantity), '')),
+                    coalesce(unit_price::varchar, 'r:' || nullif(trim(raw_unit_price), '')),
                     coalesce(transaction_at::varchar,
-                        'r:' || nullif(trim(transaction_ts_raw), ''))) as v
+                        'r:' || nullif(trim(raw_transaction_ts), ''))) as v
                 from parsed semi join repeated
                     on parsed.transaction_id is not distinct from repeated.transaction_id
                 where well_formed
@@ -426,7 +426,7 @@ def run_duckdb(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
         "quarantine": """
             select source_file, line_number, line_count, rejection_reason, raw_line,
                 """
-        + ", ".join(f"{c}_raw as {c}" for c in COLUMNS)
+        + ", ".join(f"raw_{c} as {c}" for c in COLUMNS)
         + """
             from classified where row_status = 'quarantined'""",
         "accounting": """
@@ -670,8 +670,8 @@ def _pandas_split(pd, np, rec, body, header: list[str]):  # type: ignore[no-unty
     if quoted_rows:
         parts.loc[list(quoted_rows)] = list(quoted_rows.values())
     for c in COLUMNS:
-        rec[f"{c}_raw"] = parts[header.index(c)].to_numpy()
-        rec[f"{c}_raw"] = rec[f"{c}_raw"].astype("str")
+        rec[f"raw_{c}"] = parts[header.index(c)].to_numpy()
+        rec[f"raw_{c}"] = rec[f"raw_{c}"].astype("str")
     rec["well_formed"] = well_formed
     return rec
 
@@ -680,7 +680,7 @@ def _pandas_typed(pd, np, rec):  # type: ignore[no-untyped-def]
     """Typed values: ids and text trimmed, quantity, price in cents, UTC microseconds."""
 
     def trimmed(c: str):  # type: ignore[no-untyped-def]
-        t = rec[f"{c}_raw"].str.strip(" ")
+        t = rec[f"raw_{c}"].str.strip(" ")
         return t.where(t != "")
 
     rec["transaction_id"] = trimmed("transaction_id")
@@ -688,14 +688,14 @@ def _pandas_typed(pd, np, rec):  # type: ignore[no-untyped-def]
     rec["product_id"] = trimmed("product_id")
     for c in ("product_category", "region"):
         rec[c] = trimmed(c).str.lower().fillna("unknown")
-    q = rec["quantity_raw"].str.strip(" ")
+    q = rec["raw_quantity"].str.strip(" ")
     q_ok = q.str.fullmatch(QUANTITY).fillna(False).to_numpy(dtype=bool)
     rec["quantity"] = pd.array(
         np.where(q_ok, pd.to_numeric(q.where(q_ok), errors="coerce").fillna(0), 0).astype("int64"),
         dtype="Int64",
     )
     rec.loc[~q_ok, "quantity"] = pd.NA
-    p = rec["unit_price_raw"].str.strip(" ")
+    p = rec["raw_unit_price"].str.strip(" ")
     p_ok = np.array(p.str.fullmatch(PRICE).fillna(False), dtype=bool)
     signed = p.str.replace(r"[.].*$", "", regex=True)
     whole = signed.str.lstrip("+-").str.lstrip("0")
@@ -706,7 +706,7 @@ def _pandas_typed(pd, np, rec):  # type: ignore[no-untyped-def]
     sign = np.where(signed.str.startswith("-").fillna(False).to_numpy(dtype=bool), -1, 1)
     rec["price_cents"] = np.where(p_ok, sign * (whole * 100 + frac.to_numpy()), 0)
     rec["price_ok"] = p_ok
-    t = rec["transaction_ts_raw"].str.strip(" ")
+    t = rec["raw_transaction_ts"].str.strip(" ")
     ts_ok = np.array(t.str.fullmatch(TIMESTAMP).fillna(False), dtype=bool)
     tv = t.where(ts_ok, "0000-00-00 00:00:00")
     rest = tv.str.slice(19)
@@ -860,7 +860,7 @@ def pandas_quarantine_table(quarantined) -> dict[str, Any]:  # type: ignore[no-u
         "raw_line": text(quarantined["raw_line"]),
     }
     for c in COLUMNS:
-        table[c] = text(quarantined[f"{c}_raw"])
+        table[c] = text(quarantined[f"raw_{c}"])
     return table
 
 
@@ -1322,7 +1322,7 @@ def run_polars(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
             *[
                 pl.when(c("well_formed"))
                 .then(c("fields").list.get(c(f"p_{col}")))
-                .alias(f"{col}_raw")
+                .alias(f"raw_{col}")
                 for col in COLUMNS
             ]
         )
@@ -1332,15 +1332,15 @@ def run_polars(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
     trace("polars split")
 
     def trimmed(col: str) -> pl.Expr:
-        t = c(f"{col}_raw").str.strip_chars(" ")
+        t = c(f"raw_{col}").str.strip_chars(" ")
         return pl.when(t != "").then(t)
 
     # step by step, each value computed once
     typed = (
         split.with_columns(
-            c("transaction_ts_raw").str.strip_chars(" ").alias("ts"),
-            c("quantity_raw").str.strip_chars(" ").alias("q"),
-            c("unit_price_raw").str.strip_chars(" ").alias("p"),
+            c("raw_transaction_ts").str.strip_chars(" ").alias("ts"),
+            c("raw_quantity").str.strip_chars(" ").alias("q"),
+            c("raw_unit_price").str.strip_chars(" ").alias("p"),
         )
         .with_columns(c("ts").str.extract_groups(f"^{TIMESTAMP}$").alias("g"))
         .with_columns(
@@ -1499,7 +1499,7 @@ def run_polars(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
         "line_count",
         "rejection_reason",
         "raw_line",
-        *[c(f"{col}_raw").alias(col) for col in COLUMNS],
+        *[c(f"raw_{col}").alias(col) for col in COLUMNS],
     ).write_parquet(out / "quarantine.parquet")
     status = classified.group_by("source_file").agg(
         *[

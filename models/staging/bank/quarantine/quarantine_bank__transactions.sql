@@ -13,15 +13,15 @@ rejected as (
         rejection_reason,
         raw_line,
         -- its values exactly as delivered, as text
-        transaction_id_raw as transaction_id,
-        customer_id_raw as customer_id,
-        customer_dob_raw as customer_dob,
-        gender_raw as gender,
-        location_raw as location,
-        account_balance_raw as account_balance,
-        transaction_date_raw as transaction_date,
-        transaction_time_raw as transaction_time,
-        transaction_amount_raw as transaction_amount,
+        raw_transaction_id as transaction_id,
+        raw_customer_id as customer_id,
+        raw_customer_dob as customer_dob,
+        raw_gender as gender,
+        raw_location as location,
+        raw_account_balance as account_balance,
+        raw_transaction_date as transaction_date,
+        raw_transaction_time as transaction_time,
+        raw_transaction_amount as transaction_amount,
         cast('{{ run_started_at }}' as timestamp) as quarantined_at
     from classified
     where row_status = 'quarantined'

@@ -14,11 +14,11 @@ rejected as (
         rejection_reason,
         raw_line,
         -- its values exactly as delivered, as text
-        order_id_raw as order_id,
-        ordered_at_raw as ordered_at,
-        product_id_raw as product_id,
-        quantity_raw as quantity,
-        unit_price_raw as unit_price,
+        raw_order_id as order_id,
+        raw_ordered_at as ordered_at,
+        raw_product_id as product_id,
+        raw_quantity as quantity,
+        raw_unit_price as unit_price,
         cast('{{ run_started_at }}' as timestamp) as quarantined_at
     from classified
     where row_status = 'quarantined'

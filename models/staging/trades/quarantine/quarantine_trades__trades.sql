@@ -13,13 +13,13 @@ rejected as (
         rejection_reason,
         raw_line,
         -- its values exactly as delivered, as text
-        timestamp_raw as trade_timestamp,
-        user_id_raw as user_id,
-        client_type_raw as client_type,
-        symbol_raw as symbol,
-        side_raw as side,
-        quantity_raw as quantity,
-        price_raw as price,
+        raw_timestamp as trade_timestamp,
+        raw_user_id as user_id,
+        raw_client_type as client_type,
+        raw_symbol as symbol,
+        raw_side as side,
+        raw_quantity as quantity,
+        raw_price as price,
         cast('{{ run_started_at }}' as timestamp) as quarantined_at
     from classified
     where row_status = 'quarantined'
