@@ -22,8 +22,9 @@ ACCEPTED = (
     " amount, transaction_at, transaction_date, source_file, line_number"
 )
 QUARANTINE = (
-    "source_file, line_number, line_count, rejection_reason, raw_line, transaction_id,"
-    " transaction_ts, customer_id, product_id, product_category, region, quantity, unit_price"
+    "source_file, record_number, line_count, rejection_reason, raw_record, raw_transaction_id,"
+    " raw_transaction_ts, raw_customer_id, raw_product_id, raw_product_category, raw_region,"
+    " raw_quantity, raw_unit_price"
 )
 WAREHOUSE = {
     "accepted": f"select {ACCEPTED} from dbt.staging.stg_retail__transactions",

@@ -8,8 +8,8 @@ macros/raw_files/raw_csv_lines.sql, macros/classify/classified_records.sql, the 
 section), and writes what the warehouse holds as Parquet into OUT_DIR:
 
 * accepted/*.parquet: the staged rows (stg_retail__transactions), money as decimal(18, 2);
-* quarantine.parquet: every quarantined record with its reason, file, first line number, line
-  count, raw text and raw values (quarantine_retail__transactions);
+* quarantine.parquet: every quarantined record with its reason, file, record number (its first
+  line), line count, raw text and raw values (quarantine_retail__transactions);
 * accounting.parquet: per file, records (read, accepted, duplicate, quarantined) and lines
   (physical, header, blank, comment, accepted, duplicate, quarantined), as audit.row_accounting;
 * the four marts: daily_revenue, regional_monthly_metrics, category_monthly_trends and
@@ -88,11 +88,11 @@ ACCEPTED = [
 ]
 QUARANTINE = [
     "source_file",
-    "line_number",
+    "record_number",
     "line_count",
     "rejection_reason",
-    "raw_line",
-    *COLUMNS,
+    "raw_record",
+    *(f"raw_{c}" for c in COLUMNS),
 ]
 ACCOUNTING = [
     "source_file",
@@ -424,9 +424,9 @@ def run_duckdb(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
     outputs = {
         "accepted/part-0": "select * from accepted",
         "quarantine": """
-            select source_file, line_number, line_count, rejection_reason, raw_line,
-                """
-        + ", ".join(f"raw_{c} as {c}" for c in COLUMNS)
+            select source_file, line_number as record_number, line_count, rejection_reason,
+                raw_line as raw_record, """
+        + ", ".join(f"raw_{c}" for c in COLUMNS)
         + """
             from classified where row_status = 'quarantined'""",
         "accounting": """
@@ -854,13 +854,13 @@ def pandas_quarantine_table(quarantined) -> dict[str, Any]:  # type: ignore[no-u
 
     table = {
         "source_file": text(quarantined["source_file"]),
-        "line_number": pa.array(quarantined["line_number"].to_numpy(dtype="int64")),
+        "record_number": pa.array(quarantined["line_number"].to_numpy(dtype="int64")),
         "line_count": pa.array(quarantined["line_count"].to_numpy(dtype="int64")),
         "rejection_reason": text(quarantined["rejection_reason"]),
-        "raw_line": text(quarantined["raw_line"]),
+        "raw_record": text(quarantined["raw_line"]),
     }
     for c in COLUMNS:
-        table[c] = text(quarantined[f"raw_{c}"])
+        table[f"raw_{c}"] = text(quarantined[f"raw_{c}"])
     return table
 
 
@@ -1495,11 +1495,11 @@ def run_polars(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
     quarantined = classified.filter(c("row_status") == "quarantined")
     quarantined.select(
         "source_file",
-        c("line_number").cast(pl.Int64),
+        c("line_number").cast(pl.Int64).alias("record_number"),
         "line_count",
         "rejection_reason",
-        "raw_line",
-        *[c(f"raw_{col}").alias(col) for col in COLUMNS],
+        c("raw_line").alias("raw_record"),
+        *[c(f"raw_{col}") for col in COLUMNS],
     ).write_parquet(out / "quarantine.parquet")
     status = classified.group_by("source_file").agg(
         *[
