@@ -477,8 +477,8 @@ def run_duckdb(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
 def duckdb_marts(as_of: dt.date) -> dict[str, str]:
     categorized = """
         (select accepted.*, seed.price_category,
-            cast(date_trunc('month', transaction_date) as date) as transaction_month,
-            cast(date_trunc('quarter', transaction_date) as date) as transaction_quarter,
+            cast(date_trunc('month', transaction_date) as date) as month_start_date,
+            cast(date_trunc('quarter', transaction_date) as date) as quarter_start_date,
             case when month(transaction_date) in (12, 1, 2) then 'winter'
                 when month(transaction_date) in (3, 4, 5) then 'spring'
                 when month(transaction_date) in (6, 7, 8) then 'summer' else 'autumn'
@@ -500,12 +500,12 @@ def duckdb_marts(as_of: dt.date) -> dict[str, str]:
                     sum(amount)::decimal(18, 2) as revenue
                 from accepted group by transaction_date)""",
         "regional_monthly_metrics": f"""
-            select transaction_month, region, transaction_quarter, season,
+            select month_start_date, region, quarter_start_date, season,
                 n as transaction_count, customer_count, units_sold, revenue,
                 {aov} as average_order_value, low_price_count, medium_price_count,
                 high_price_count, premium_price_count
             from (
-                select transaction_month, region, min(transaction_quarter) as transaction_quarter,
+                select month_start_date, region, min(quarter_start_date) as quarter_start_date,
                     min(season) as season, count(*) as n,
                     count(distinct customer_id) as customer_count,
                     sum(quantity)::bigint as units_sold,
@@ -514,10 +514,10 @@ def duckdb_marts(as_of: dt.date) -> dict[str, str]:
                     count(*) filter (where price_category = 'Medium') as medium_price_count,
                     count(*) filter (where price_category = 'High') as high_price_count,
                     count(*) filter (where price_category = 'Premium') as premium_price_count
-                from {categorized} group by transaction_month, region)""",
+                from {categorized} group by month_start_date, region)""",
         "category_monthly_trends": f"""
             with monthly as (
-                select transaction_month, product_category, count(*) as transaction_count,
+                select month_start_date, product_category, count(*) as transaction_count,
                     sum(quantity)::bigint as units_sold, sum(amount)::decimal(18, 2) as revenue
                 from {categorized} group by all
             )
@@ -526,7 +526,7 @@ def duckdb_marts(as_of: dt.date) -> dict[str, str]:
                     as revenue_growth_rate
             from monthly as m left join monthly as p
                 on p.product_category = m.product_category
-                and p.transaction_month = cast(m.transaction_month - interval 1 month as date)""",
+                and p.month_start_date = cast(m.month_start_date - interval 1 month as date)""",
         "customer_segments": f"""
             select customer_id, first_purchase_date, last_purchase_date,
                 recency::integer as recency_days, frequency, monetary,
@@ -909,7 +909,7 @@ def pandas_marts(pd, np, acc, out: Path, as_of: dt.date) -> None:  # type: ignor
         revenue=("cents", "sum"),
     )
     regional = t.groupby(["month", "region"]).agg(
-        transaction_quarter=("quarter", "min"),
+        quarter_start_date=("quarter", "min"),
         season=("season", "min"),
         n=("cents", "size"),
         customer_count=("customer_id", "nunique"),
@@ -954,9 +954,9 @@ def write_pandas_marts(  # type: ignore[no-untyped-def]
     r = regional.reset_index()
     write_arrow(
         {
-            "transaction_month": days_array(r["month"]),
+            "month_start_date": days_array(r["month"]),
             "region": pa.array(r["region"].astype(object), pa.string()),
-            "transaction_quarter": days_array(r["transaction_quarter"]),
+            "quarter_start_date": days_array(r["quarter_start_date"]),
             "season": pa.array(r["season"].astype(object), pa.string()),
             "transaction_count": pa.array(r["n"].to_numpy(dtype="int64")),
             "customer_count": pa.array(r["customer_count"].to_numpy(dtype="int64")),
@@ -986,7 +986,7 @@ def write_pandas_marts(  # type: ignore[no-untyped-def]
     growth = (np.sign(ratio) * np.floor(np.abs(ratio) + 0.5)).astype("int64")
     write_arrow(
         {
-            "transaction_month": days_array(m["month"]),
+            "month_start_date": days_array(m["month"]),
             "product_category": pa.array(m["product_category"].astype(object), pa.string()),
             "transaction_count": pa.array(m["n"].to_numpy(dtype="int64")),
             "units_sold": pa.array(m["units_sold"].to_numpy(dtype="int64")),
@@ -1552,8 +1552,8 @@ def polars_marts(pl, accepted, out: Path, as_of: dt.date) -> None:  # type: igno
         "quantity",
         "amount",
         "transaction_date",
-        c("transaction_date").dt.truncate("1mo").alias("transaction_month"),
-        c("transaction_date").dt.truncate("1q").alias("transaction_quarter"),
+        c("transaction_date").dt.truncate("1mo").alias("month_start_date"),
+        c("transaction_date").dt.truncate("1q").alias("quarter_start_date"),
         pl.when(month.is_in([12, 1, 2]))
         .then(pl.lit("winter"))
         .when(month.is_in([3, 4, 5]))
@@ -1583,8 +1583,8 @@ def polars_marts(pl, accepted, out: Path, as_of: dt.date) -> None:  # type: igno
     t.group_by("transaction_date").agg(summary).with_columns(
         aov().alias("average_order_value")
     ).collect().write_parquet(out / "daily_revenue.parquet")
-    t.group_by("transaction_month", "region").agg(
-        c("transaction_quarter").min(),
+    t.group_by("month_start_date", "region").agg(
+        c("quarter_start_date").min(),
         c("season").min(),
         *summary,
         *[
@@ -1594,13 +1594,13 @@ def polars_marts(pl, accepted, out: Path, as_of: dt.date) -> None:  # type: igno
     ).with_columns(aov().alias("average_order_value")).collect().write_parquet(
         out / "regional_monthly_metrics.parquet"
     )
-    monthly = t.group_by("transaction_month", "product_category").agg(
+    monthly = t.group_by("month_start_date", "product_category").agg(
         pl.len().cast(pl.Int64).alias("transaction_count"),
         c("quantity").sum().cast(pl.Int64).alias("units_sold"),
         money(c("amount").sum()).alias("revenue"),
     )
     previous = monthly.select(
-        c("transaction_month").dt.offset_by("1mo"),
+        c("month_start_date").dt.offset_by("1mo"),
         "product_category",
         c("revenue").alias("previous_month_revenue"),
     )
@@ -1609,7 +1609,7 @@ def polars_marts(pl, accepted, out: Path, as_of: dt.date) -> None:  # type: igno
         "previous_month_revenue"
     ).cast(pl.Float64)
     growth = (ratio * 10_000).round(0, mode="half_away_from_zero").cast(pl.Int64)
-    monthly.join(previous, on=["transaction_month", "product_category"], how="left").with_columns(
+    monthly.join(previous, on=["month_start_date", "product_category"], how="left").with_columns(
         (growth.cast(pl.Decimal(18, 0)) * pl.lit(Decimal("0.0001")))
         .cast(pl.Decimal(18, 4))
         .alias("revenue_growth_rate")
@@ -1694,7 +1694,7 @@ def run_dask(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
         ),
         t.groupby("day")["customer_id"].nunique(),
         t.groupby(["month", "region"]).agg(
-            transaction_quarter=("quarter", "min"),
+            quarter_start_date=("quarter", "min"),
             n=("cents", "size"),
             units_sold=("quantity", "sum"),
             revenue=("cents", "sum"),

@@ -393,7 +393,9 @@ def _authors(raw: Raw, nationalities: dict[str, str]) -> Checked:
     return None, {
         "author_name": clean_text(as_text(raw["name"])),
         "nationality_as_written": nationality_as_written,
-        "nationality": nationalities.get(nationality_as_written.lower()) if nationality_as_written else None,
+        "nationality": nationalities.get(nationality_as_written.lower())
+        if nationality_as_written
+        else None,
         "birth_date": parse_date(raw["birth.date"]),
         "birth_city": clean_text(as_text(raw["birth.place.city"])),
         "birth_country": clean_text(as_text(raw["birth.place.country"])),
