@@ -204,7 +204,7 @@ def test_incremental_loads_equal_a_full_refresh(tmp_path: Path) -> None:
     assert sorted(
         third.query(
             "select source_file, rejection_reason from quarantine.quarantine_retail__transactions"
-            f" where transaction_id = '{conflicting_id}'"
+            f" where raw_transaction_id = '{conflicting_id}'"
         )
     ) == sorted(
         [
