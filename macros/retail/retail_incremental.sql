@@ -4,16 +4,16 @@
     The keys a build touched are the keys of those rows, whatever their status (a row that
     became a conflict must leave the mart), read from int_retail__transactions_loaded.
     retail_touched_keys(grain, loaded) selects them from `loaded` (that model, which the mart
-    refs), for a grain of `transaction_date`, `transaction_month`,
-    `transaction_month_and_next` (a month's growth also depends on the month before) or
+    refs), for a grain of `transaction_date`, `month_start_date`,
+    `month_start_date_and_next` (a month's growth also depends on the month before) or
     `customer_id`. retail_delete_touched(grain) is a mart's pre-hook: it deletes the mart rows
     of those keys, and the model then appends the recomputed rows. Deleting first (rather than
     dbt's delete+insert on the new rows' keys) also removes a key that has no rows any more. -#}
 {% macro retail_touched_keys(grain, loaded) -%}
     {%- set expressions = {
         'transaction_date': 'transaction_date',
-        'transaction_month': 'transaction_month',
-        'transaction_month_and_next': 'transaction_month',
+        'month_start_date': 'month_start_date',
+        'month_start_date_and_next': 'month_start_date',
         'customer_id': 'customer_id',
     } -%}
     {%- set touched -%}
@@ -23,7 +23,7 @@
             loaded_by_invocation_id = {{ sql_text(invocation_id) }}
             and {{ expressions[grain] }} is not null
     {%- endset -%}
-    {%- if grain == 'transaction_month_and_next' -%}
+    {%- if grain == 'month_start_date_and_next' -%}
         select touched_key from ({{ touched }}) as touched_months
         union
         select {{ retail_next_month('touched_key') }} from ({{ touched }}) as touched_months
@@ -33,7 +33,7 @@
 {%- endmacro %}
 
 {% macro retail_delete_touched(grain) -%}
-    {%- set mart_key = 'transaction_month' if grain.startswith('transaction_month') else grain -%}
+    {%- set mart_key = 'month_start_date' if grain.startswith('month_start_date') else grain -%}
     {%- if is_incremental() -%}
     delete from {{ this }} where {{ mart_key }} in (
         {{- retail_touched_keys(grain, ref('int_retail__transactions_loaded')) -}}

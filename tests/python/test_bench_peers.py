@@ -82,14 +82,14 @@ def test_peer_equals_the_warehouse(
     con = duckdb.connect()
     quarantine = dict(
         con.execute(
-            "select transaction_id, (rejection_reason, line_count) from read_parquet(?)"
-            " where transaction_id like 'Z%'",
+            "select raw_transaction_id, (rejection_reason, line_count) from read_parquet(?)"
+            " where raw_transaction_id like 'Z%'",
             [str(out / "quarantine.parquet")],
         ).fetchall()
     )
     malformed = con.execute(
-        "select raw_line, line_count from read_parquet(?) where rejection_reason ="
-        " 'malformed_row' and raw_line like 'Z%'",
+        "select raw_record, line_count from read_parquet(?) where rejection_reason ="
+        " 'malformed_row' and raw_record like 'Z%'",
         [str(out / "quarantine.parquet")],
     ).fetchall()
     accepted = dict(

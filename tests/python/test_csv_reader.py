@@ -121,12 +121,11 @@ class CsvSource:
     # how staging keeps an accepted probe value: None = exactly as delivered
     probe_kept_as: str | None = None
     comment: str | None = None  # a comment line (sales), else that line is blank
-    number: str = "line_number"
-    raw: str = "raw_line"
+    number: str = "line_number"  # the base model's column of the record's place
     malformed: str = "malformed_row"
 
 
-STREAMING = {"number": "record_number", "raw": "raw_record", "malformed": "malformed_record"}
+STREAMING = {"number": "record_number", "malformed": "malformed_record"}
 
 SOURCES = [
     CsvSource(
@@ -143,7 +142,7 @@ SOURCES = [
         halves=("NEW", "DELHI"),
         base="base_bank__transactions",
         quarantine="quarantine_bank__transactions",
-        quarantine_probe="location",
+        quarantine_probe="raw_location",
         staging="stg_bank__transactions",
         staging_probe="location",
         main_accounting=PROBE_ACCEPTED,
@@ -162,7 +161,7 @@ SOURCES = [
         probe_reason="invalid_symbol",
         base="base_trades__trades",
         quarantine="quarantine_trades__trades",
-        quarantine_probe="symbol",
+        quarantine_probe="raw_symbol",
         main_accounting=PROBE_QUARANTINED,
     ),
     CsvSource(
@@ -179,7 +178,7 @@ SOURCES = [
         probe_reason="invalid_quantity",
         base="base_sales__order_lines",
         quarantine="quarantine_sales__order_lines",
-        quarantine_probe="quantity",
+        quarantine_probe="raw_quantity",
         main_accounting=SALES_ACCOUNTING,
         comment="# web export, 2025-09-12",
     ),
@@ -197,7 +196,7 @@ SOURCES = [
         probe_reason="invalid_quantity",
         base="base_retail__transactions",
         quarantine="quarantine_retail__transactions",
-        quarantine_probe="quantity",
+        quarantine_probe="raw_quantity",
         main_accounting=PROBE_QUARANTINED,
     ),
     CsvSource(
@@ -360,7 +359,8 @@ def classified(result: DbtResult, source: CsvSource) -> dict[tuple[str, int], tu
 
 def quarantined(result: DbtResult, source: CsvSource) -> dict[tuple[str, int], tuple[Any, ...]]:
     rows = result.query(
-        f"select source_file, {source.number}, line_count, rejection_reason, {source.raw},"
+        # every quarantine table has the same provenance columns, whatever the source
+        "select source_file, record_number, line_count, rejection_reason, raw_record,"
         f" {source.quarantine_probe} from quarantine.{source.quarantine}"
     )
     return {(r[0], r[1]): r[2:] for r in rows}

@@ -269,15 +269,16 @@ def check_pipeline(driver: WebDriver, db: Path) -> None:
     assert (source, reason) == ("retail", "invalid_quantity")
     raw = query(
         db,
-        "select source_file, line_number, raw_line from quarantine.quarantine_retail__transactions"
-        " where rejection_reason = ? order by source_file, line_number",
+        "select source_file, record_number, raw_record"
+        " from quarantine.quarantine_retail__transactions"
+        " where rejection_reason = ? order by source_file, record_number",
         [reason],
     )
     assert len(raw) == rows
     assert metrics(driver)[
         f"rows in quarantine.quarantine_retail__transactions for {reason}"
     ] == str(rows)
-    assert table_with(driver, "file", "line number", "raw text") == [
+    assert table_with(driver, "file", "record number", "raw text") == [
         [file, f"{line:,}", " ".join(text.split())] for file, line, text in raw[:20]
     ]
 

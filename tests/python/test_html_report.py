@@ -234,13 +234,13 @@ insert into marts.daily_top_products values
     ('2024-03-02', 1, 'P-100', 18, 900.00, now());
 drop table marts.streaming_monthly_kpis;
 create or replace table marts.regional_monthly_metrics (
-    transaction_month date, region varchar, transaction_count bigint, units_sold bigint,
+    month_start_date date, region varchar, transaction_count bigint, units_sold bigint,
     revenue decimal(18, 2));
 insert into marts.regional_monthly_metrics values
     ('2024-01-01', 'North', 100, 250, 12345.67), ('2024-01-01', 'South', 40, 80, 2000.00),
     ('2024-02-01', 'North', 110, 260, 13000.00);
 create or replace table marts.category_monthly_trends (
-    transaction_month date, product_category varchar, transaction_count bigint,
+    month_start_date date, product_category varchar, transaction_count bigint,
     units_sold bigint, revenue decimal(18, 2));
 insert into marts.category_monthly_trends values
     ('2024-01-01', 'Books', 60, 120, 4000.00), ('2024-02-01', 'Books', 70, 140, 4500.00);

@@ -142,7 +142,7 @@ def test_json_array_and_ndjson_with_malformed_records(tmp_path: Path) -> None:
         1: {
             "author_id": 1,
             "author_name": "Ann",
-            "nationality_raw": "SG",
+            "nationality_as_written": "SG",
             "nationality": "Singaporean",
             "birth_date": date(1970, 2, 3),
             "birth_city": "Singapore",
@@ -152,7 +152,7 @@ def test_json_array_and_ndjson_with_malformed_records(tmp_path: Path) -> None:
         2: {
             "author_id": 2,
             "author_name": "Bo",
-            "nationality_raw": "Malaysia",
+            "nationality_as_written": "Malaysia",
             "nationality": "Malaysian",
             "birth_date": None,
             "birth_city": None,

@@ -190,7 +190,7 @@ def test_generated_files_equal_the_reference_and_the_generator_manifest(
 
     # every quarantined row keeps its raw line, file and line number; accepted rows are exact
     rows = result.query(
-        "select source_file, line_number, raw_line, rejection_reason"
+        "select source_file, record_number, raw_record, rejection_reason"
         " from quarantine.quarantine_trades__trades"
     )
     assert {(r[0], r[1]): (r[2], r[3]) for r in rows} == {

@@ -2,7 +2,7 @@
     materialized=incremental_materialization(),
     incremental_strategy='append',
     on_schema_change='fail',
-    pre_hook="{{ retail_delete_touched('transaction_month') }}",
+    pre_hook="{{ retail_delete_touched('month_start_date') }}",
 ) }}
 {#- the rows this build (re)wrote, whatever their status: their keys are recomputed -#}
 {%- set loaded = ref('int_retail__transactions_loaded') %}
@@ -15,8 +15,8 @@ transactions as (
 
 scoped as (
     select
-        transaction_month,
-        transaction_quarter,
+        month_start_date,
+        quarter_start_date,
         season,
         region,
         customer_id,
@@ -25,15 +25,15 @@ scoped as (
         price_category
     from transactions
     {%- if is_incremental() %}
-    where transaction_month in ({{ retail_touched_keys('transaction_month', loaded) }})
+    where month_start_date in ({{ retail_touched_keys('month_start_date', loaded) }})
     {%- endif %}
 ),
 
 aggregated as (
     select
-        transaction_month,
+        month_start_date,
         region,
-        min(transaction_quarter) as transaction_quarter,
+        min(quarter_start_date) as quarter_start_date,
         min(season) as season,
         count(*) as transaction_count,
         count(distinct customer_id) as customer_count,
@@ -44,14 +44,14 @@ aggregated as (
         sum(case when price_category = 'High' then 1 else 0 end) as high_price_count,
         sum(case when price_category = 'Premium' then 1 else 0 end) as premium_price_count
     from scoped
-    group by transaction_month, region
+    group by month_start_date, region
 ),
 
 final as (
     select
-        transaction_month,
+        month_start_date,
         region,
-        transaction_quarter,
+        quarter_start_date,
         season,
         cast(transaction_count as bigint) as transaction_count,
         cast(customer_count as bigint) as customer_count,

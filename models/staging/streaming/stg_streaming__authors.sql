@@ -13,7 +13,7 @@ current_versions as (
         author_id,
         -- text
         author_name,
-        nationality_raw,
+        nationality_as_written,
         nationality,
         birth_city,
         birth_country,

@@ -130,16 +130,19 @@ def quarantine() -> None:
     rows = ui.fetch(queries.quarantined_rows(table, reason))
     frame = rows.frame()
     ui.metric(f"rows in quarantine.{table} for {reason}", len(rows.rows), 0)
-    raw = "raw_line" if "raw_line" in frame.columns else "raw_record"
-    where = "line_number" if "line_number" in frame.columns else "record_number"
-    shown = frame[["source_file", where, raw]].head(RAW_TEXT_ROWS)
+    # every quarantine table has the same provenance columns, whatever the source
+    shown = frame[["source_file", "record_number", "raw_record"]].head(RAW_TEXT_ROWS)
     st.caption(
         f"The first {len(shown)} of them with their raw text, as read from the file"
         " (every column of every row below)."
     )
     ui.frame_table(
         shown.rename(
-            columns={"source_file": "file", where: where.replace("_", " "), raw: "raw text"}
+            columns={
+                "source_file": "file",
+                "record_number": "record number",
+                "raw_record": "raw text",
+            }
         )
     )
     st.dataframe(frame, hide_index=True)

@@ -333,7 +333,7 @@ def retail() -> None:
     )
     if not ui.has_data("retail", "marts.regional_monthly_metrics"):
         return ui.footer()
-    first, last = _extent("marts.regional_monthly_metrics", "transaction_month")
+    first, last = _extent("marts.regional_monthly_metrics", "month_start_date")
     regions = _values("marts.regional_monthly_metrics", "region")
     left, middle, right = st.columns(3)
     with left:
@@ -360,7 +360,7 @@ def retail() -> None:
     ui.show(
         charts.over_time(
             ui.fetch(queries.retail_by_region_month(chosen_regions, start, end)).frame(),
-            x="transaction_month",
+            x="month_start_date",
             y="revenue",
             category="region",
             grain="month",
@@ -373,7 +373,7 @@ def retail() -> None:
         ui.show(
             charts.over_time(
                 ui.fetch(queries.retail_by_category_month(chosen_categories, start, end)).frame(),
-                x="transaction_month",
+                x="month_start_date",
                 y="revenue",
                 category="product_category",
                 grain="month",

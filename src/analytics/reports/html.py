@@ -507,7 +507,7 @@ def retail_section(con: duckdb.DuckDBPyConnection) -> Section:
         "Revenue by region and month",
         charts.over_time(
             queries.run(con, queries.retail_by_region_month()).frame(),
-            x="transaction_month",
+            x="month_start_date",
             y="revenue",
             category="region",
             grain="month",
@@ -528,7 +528,7 @@ def retail_section(con: duckdb.DuckDBPyConnection) -> Section:
             "Revenue by product category and month",
             charts.over_time(
                 queries.run(con, queries.retail_by_category_month()).frame(),
-                x="transaction_month",
+                x="month_start_date",
                 y="revenue",
                 category="product_category",
                 grain="month",

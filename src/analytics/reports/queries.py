@@ -411,7 +411,7 @@ def _retail_where(
     column: str, values: Sequence[str] | None, first: date | None, last: date | None
 ) -> tuple[str, tuple[Any, ...]]:
     return _where(
-        [(column, values), ("transaction_month >= ?", first), ("transaction_month <= ?", last)]
+        [(column, values), ("month_start_date >= ?", first), ("month_start_date <= ?", last)]
     )
 
 
@@ -420,7 +420,7 @@ def retail_by_region_month(
 ) -> Query:
     where, params = _retail_where("region", regions, first, last)
     return Query(
-        "select transaction_month, region, transaction_count, units_sold, revenue"
+        "select month_start_date, region, transaction_count, units_sold, revenue"
         f" from marts.regional_monthly_metrics{where}"
         " order by 1, 2",
         params,
@@ -444,7 +444,7 @@ def retail_by_category_month(
 ) -> Query:
     where, params = _retail_where("product_category", categories, first, last)
     return Query(
-        "select transaction_month, product_category, transaction_count, units_sold, revenue"
+        "select month_start_date, product_category, transaction_count, units_sold, revenue"
         f" from marts.category_monthly_trends{where} order by 1, 2",
         params,
     )

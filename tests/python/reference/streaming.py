@@ -266,7 +266,7 @@ ENTITIES: dict[str, Entity] = {
             (
                 "author_id",
                 "author_name",
-                "nationality_raw",
+                "nationality_as_written",
                 "nationality",
                 "birth_date",
                 "birth_city",
@@ -389,11 +389,13 @@ def _genres(value: Any) -> list[str] | None:
 
 
 def _authors(raw: Raw, nationalities: dict[str, str]) -> Checked:
-    nationality_raw = clean_text(as_text(raw["nationality"]))
+    nationality_as_written = clean_text(as_text(raw["nationality"]))
     return None, {
         "author_name": clean_text(as_text(raw["name"])),
-        "nationality_raw": nationality_raw,
-        "nationality": nationalities.get(nationality_raw.lower()) if nationality_raw else None,
+        "nationality_as_written": nationality_as_written,
+        "nationality": nationalities.get(nationality_as_written.lower())
+        if nationality_as_written
+        else None,
         "birth_date": parse_date(raw["birth.date"]),
         "birth_city": clean_text(as_text(raw["birth.place.city"])),
         "birth_country": clean_text(as_text(raw["birth.place.country"])),
@@ -716,11 +718,11 @@ class StreamingReference:
         ]
 
     def unmapped_nationalities(self) -> set[str]:
-        """nationality_raw of current authors whose nationality the seed does not map."""
+        """nationality_as_written of current authors whose nationality the seed does not map."""
         return {
-            v["nationality_raw"]
+            v["nationality_as_written"]
             for v in self.current["authors"].values()
-            if v["nationality"] is None and v["nationality_raw"] is not None
+            if v["nationality"] is None and v["nationality_as_written"] is not None
         }
 
     def monthly_kpis(self) -> list[dict[str, Any]]:

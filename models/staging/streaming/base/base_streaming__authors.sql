@@ -49,7 +49,7 @@ parsed as (
         {{ parse_integer('id_text') }} as author_id,
         -- text
         {{ streaming_unless_deleted(clean_text('raw_name')) }} as author_name,
-        {{ streaming_unless_deleted(clean_text('raw_nationality')) }} as nationality_raw,
+        {{ streaming_unless_deleted(clean_text('raw_nationality')) }} as nationality_as_written,
         {{ streaming_unless_deleted(clean_text('raw_birth_city')) }} as birth_city,
         {{ streaming_unless_deleted(clean_text('raw_birth_country')) }} as birth_country,
         -- dates and times
@@ -65,7 +65,7 @@ typed as (
         {{ streaming_unless_deleted('nationality_spellings.nationality') }} as nationality
     from parsed
     left join nationality_spellings
-        on lower(parsed.nationality_raw) = nationality_spellings.spelling
+        on lower(parsed.nationality_as_written) = nationality_spellings.spelling
 ),
 
 classified as (
@@ -73,7 +73,7 @@ classified as (
         typed='typed',
         id_column='author_id',
         columns=[
-            'author_name', 'nationality_raw', 'nationality', 'birth_date', 'birth_city',
+            'author_name', 'nationality_as_written', 'nationality', 'birth_date', 'birth_city',
             'birth_country',
         ],
     ) }}
@@ -86,7 +86,7 @@ final as (
         author_id,
         -- text
         author_name,
-        nationality_raw,
+        nationality_as_written,
         nationality,
         birth_city,
         birth_country,

@@ -1,30 +1,5 @@
-with
-
-classified as (
-    select * from {{ ref('base_streaming__authors') }}
-),
-
-rejected as (
-    select
-        -- where the record came from and why it was rejected
-        source_file,
-        batch_date,
-        record_number,
-        line_count,
-        rejection_reason,
-        raw_record,
-        -- its fields exactly as delivered, as text
-        raw_id,
-        raw_name,
-        raw_nationality,
-        raw_birth_date,
-        raw_birth_city,
-        raw_birth_country,
-        raw_updated_at,
-        raw_deleted,
-        cast('{{ run_started_at }}' as timestamp) as quarantined_at
-    from classified
-    where row_status = 'quarantined'
-)
-
-select * from rejected
+{#- Every rejected record of the streaming authors files (macro quarantine_rows). -#}
+{{ quarantine_rows(ref('base_streaming__authors'), file_columns=['batch_date'], fields=[
+    'id', 'name', 'nationality', 'birth_date', 'birth_city', 'birth_country',
+    'updated_at', 'deleted',
+], record_number='record_number', raw_record='raw_record') }}

@@ -1,30 +1,5 @@
-with
-
-classified as (
-    select * from {{ ref('base_streaming__movies') }}
-),
-
-rejected as (
-    select
-        -- where the record came from and why it was rejected
-        source_file,
-        batch_date,
-        record_number,
-        line_count,
-        rejection_reason,
-        raw_record,
-        -- its fields exactly as delivered, as text
-        raw_id,
-        raw_title,
-        raw_duration_mins,
-        raw_based_on_book,
-        raw_book_id,
-        raw_release_year,
-        raw_updated_at,
-        raw_deleted,
-        cast('{{ run_started_at }}' as timestamp) as quarantined_at
-    from classified
-    where row_status = 'quarantined'
-)
-
-select * from rejected
+{#- Every rejected record of the streaming movies files (macro quarantine_rows). -#}
+{{ quarantine_rows(ref('base_streaming__movies'), file_columns=['batch_date'], fields=[
+    'id', 'title', 'duration_mins', 'based_on_book', 'book_id', 'release_year',
+    'updated_at', 'deleted',
+], record_number='record_number', raw_record='raw_record') }}

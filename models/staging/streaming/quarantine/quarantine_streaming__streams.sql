@@ -1,30 +1,5 @@
-with
-
-classified as (
-    select * from {{ ref('base_streaming__streams') }}
-),
-
-rejected as (
-    select
-        -- where the record came from and why it was rejected
-        source_file,
-        batch_date,
-        record_number,
-        line_count,
-        rejection_reason,
-        raw_record,
-        -- its fields exactly as delivered, as text
-        raw_id,
-        raw_user_id,
-        raw_movie_id,
-        raw_start_at,
-        raw_end_at,
-        raw_size_mb,
-        raw_updated_at,
-        raw_deleted,
-        cast('{{ run_started_at }}' as timestamp) as quarantined_at
-    from classified
-    where row_status = 'quarantined'
-)
-
-select * from rejected
+{#- Every rejected record of the streaming streams files (macro quarantine_rows). -#}
+{{ quarantine_rows(ref('base_streaming__streams'), file_columns=['batch_date'], fields=[
+    'id', 'user_id', 'movie_id', 'start_at', 'end_at', 'size_mb',
+    'updated_at', 'deleted',
+], record_number='record_number', raw_record='raw_record') }}
