@@ -28,6 +28,13 @@ starts; the medians go to a Markdown table (benchmarks/retail/results.md by defa
   --target postgres --selector retail`. Its peak memory is the loader's and dbt's, not the
   server's. Its last build is compared with the DuckDB warehouse table by table, row for row
   (tests/python/engines.py, what the PostgreSQL tests compare with);
+* dbt-retail-spark: the same build on Spark (not in the default list): a local Spark
+  (dbt-spark session mode, `local[2]`, Java 17) in a new SPARK_DIR per run, timed from
+  `analytics-spark-load` of the 100 files (the raw tables as parquet) to the end of `dbt build
+  --target spark --selector spark_retail` (the retail selector as far as Spark goes: no dbt
+  unit tests, no tests of the base_/int_ steps). Its last build's tables (parquet files, read
+  with DuckDB) are compared with the DuckDB warehouse row for row, as tests/python/test_spark.py
+  does;
 * duckdb-sql, pandas, polars, dask: benchmarks/retail/engines.py, the warehouse's retail work
   by hand: accepted rows, quarantine with reasons and raw text, per-file accounting in records
   and lines, the four marts, exact decimals.
@@ -71,12 +78,15 @@ ALL = [
     "dbt-retail-incremental",
     "dbt-bank",
     "dbt-retail-postgres",
+    "dbt-retail-spark",
     "duckdb-sql",
     "pandas",
     "polars",
     "dask",
 ]
-DEFAULT = [e for e in ALL if e not in ("dbt-bank", "dbt-retail-postgres")]
+DEFAULT = [e for e in ALL if e not in ("dbt-bank", "dbt-retail-postgres", "dbt-retail-spark")]
+SPARK_RETAIL = ["build", "--selector", "spark_retail"]
+JAVA_HOME = Path("/usr/lib/jvm/java-17-openjdk-amd64")
 
 
 @dataclass
@@ -145,8 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--engines",
         default=",".join(DEFAULT),
-        help=f"comma-separated, of {', '.join(ALL)} (default: all but dbt-bank and"
-        " dbt-retail-postgres)",
+        help=f"comma-separated, of {', '.join(ALL)} (default: all but dbt-bank,"
+        " dbt-retail-postgres and dbt-retail-spark)",
     )
     parser.add_argument(
         "--memory-limit",
@@ -239,8 +249,9 @@ def run_all(
     if parsed.returncode != 0:
         raise SystemExit(f"dbt parse failed:\n{parsed.stdout[-3000:]}{parsed.stderr[-3000:]}")
     postgres = Postgres(work, raw) if "dbt-retail-postgres" in engines else None
+    spark = Spark(work, raw) if "dbt-retail-spark" in engines else None
     try:
-        _run_repeats(args, work, engines, results, full_db, postgres)
+        _run_repeats(args, work, engines, results, full_db, postgres, spark)
     finally:
         if postgres:
             postgres.stop()
@@ -253,6 +264,7 @@ def _run_repeats(
     results: dict[str, Measure],
     full_db: Path,
     postgres: Postgres | None,
+    spark: Spark | None,
 ) -> None:
     dbt = str(BIN / "dbt")
     raw = work / "raw_retail"
@@ -294,6 +306,19 @@ def _run_repeats(
                     if last and full_db.exists():
                         print(f"  comparing {engine} with the dbt warehouse", flush=True)
                         m.same = postgres.compare(full_db)
+                    elif last:
+                        m.same = "not compared (no dbt-retail build in this run)"
+                elif engine == "dbt-retail-spark":
+                    assert spark is not None
+                    env = spark.fresh_folder(f"bench_{repeat}")
+                    loader = BIN / "analytics-spark-load"
+                    load_and_build = f"{loader} && {dbt} {' '.join(SPARK_RETAIL)}"
+                    s, peak, _, load = timed(["bash", "-c", load_and_build], env)
+                    m.add(s, peak, load)
+                    m.summary = spark.summary()
+                    if last and full_db.exists():
+                        print(f"  comparing {engine} with the dbt warehouse", flush=True)
+                        m.same = spark.compare(full_db)
                     elif last:
                         m.same = "not compared (no dbt-retail build in this run)"
                 elif not engine.startswith("dbt-"):
@@ -382,6 +407,77 @@ class Postgres:
         from analytics.postgres import server
 
         server.stop(self.data_dir)
+
+
+class Spark:
+    """A local Spark for the dbt-retail-spark engine: a new SPARK_DIR (raw parquet tables,
+    Spark's tables, its catalog) under work/spark for every run, the previous one deleted."""
+
+    def __init__(self, work: Path, raw: Path) -> None:
+        self.work, self.raw = work, raw
+        self.spark_dir = work / "spark" / "none"
+        self.tables: list[str] = []
+        self.parsed = False
+
+    def fresh_folder(self, name: str) -> dict[str, str]:
+        """The environment of a load and `--target spark` build into a new, empty SPARK_DIR."""
+        shutil.rmtree(self.spark_dir, ignore_errors=True)
+        self.spark_dir = self.work / "spark" / name
+        env = {
+            **os.environ,
+            "DBT_TARGET": "spark",
+            "SPARK_DIR": str(self.spark_dir),
+            "RAW_DATA_DIR": str(self.raw),
+            "DBT_TARGET_PATH": str(self.work / "target-spark"),
+            "DBT_LOG_PATH": str(self.work / "logs-spark"),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
+        env.pop("SPARK_RAW_DIR", None)
+        if JAVA_HOME.exists():
+            env.setdefault("JAVA_HOME", str(JAVA_HOME))
+        if not self.parsed:  # its own target/, parsed once, as the DuckDB builds have theirs
+            subprocess.run(
+                [str(BIN / "dbt"), "parse", "--quiet"], cwd=PROJECT_DIR, env=env, check=True
+            )
+            self.parsed = True
+        return env
+
+    def connection(self):  # type: ignore[no-untyped-def]
+        """DuckDB in memory over the tables the build wrote (tests/python/engines.py)."""
+        sys.path.insert(0, str(PROJECT_DIR / "tests" / "python"))
+        from engines import spark_connection, spark_tables
+
+        schemas = ("staging", "quarantine", "intermediate", "marts")
+        self.tables = spark_tables(self.spark_dir, schemas)
+        return spark_connection(self.spark_dir, self.tables)
+
+    def summary(self) -> dict[str, float]:
+        con = self.connection()
+        try:
+            accepted, quarantined = con.execute(
+                "select count(*) filter (where row_status = 'accepted'),"
+                " count(*) filter (where row_status = 'quarantined')"
+                " from staging.base_retail__transactions"
+            ).fetchone()  # type: ignore[misc]
+        finally:
+            con.close()
+        return {"accepted": accepted, "quarantined": quarantined}
+
+    def compare(self, full_db: Path) -> str:
+        """ "yes", or which of the tables the build wrote differ from DuckDB's."""
+        sys.path.insert(0, str(PROJECT_DIR / "tests" / "python"))
+        from engines import compare_tables
+
+        con = self.connection()
+        try:
+            diffs = compare_tables(
+                str(full_db), lambda sql: con.execute(sql).fetchall(), self.tables
+            )
+        finally:
+            con.close()
+        if not diffs:
+            return f"yes ({len(self.tables)} tables)"
+        return "no: " + ", ".join(diff.table for diff in diffs) + " differ"
 
 
 def incremental_build(
@@ -509,6 +605,8 @@ def limit_of(engine: str, memory_limit: str) -> str:
     """The DuckDB memory limit an engine ran under (the peers that are not DuckDB: none)."""
     if engine == "dbt-retail-postgres":
         return "n/a (PostgreSQL)"
+    if engine == "dbt-retail-spark":
+        return "n/a (Spark, driver 2g)"
     if engine.startswith("dbt-"):
         return memory_limit
     return "DuckDB default (80 % of RAM)" if engine == "duckdb-sql" else "n/a"

@@ -19,6 +19,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -171,3 +172,40 @@ def compare_tables(
     finally:
         con.close()
     return diffs
+
+
+def spark_tables(spark_dir: Path, schemas: Iterable[str]) -> list[str]:
+    """The tables a Spark build wrote in these schemas (views have no files), as schema.name:
+    Spark's warehouse holds a table as parquet files in tables/<schema>.db/<table>/."""
+    wanted = set(schemas)
+    return sorted(
+        f"{folder.name.removesuffix('.db')}.{table.name}"
+        for folder in (spark_dir / "tables").glob("*.db")
+        if folder.name.removesuffix(".db") in wanted
+        for table in folder.iterdir()
+        if any(table.glob("*.parquet"))
+    )
+
+
+def spark_connection(spark_dir: Path, tables: Iterable[str]) -> duckdb.DuckDBPyConnection:
+    """DuckDB in memory with a view per Spark table over its parquet files, so that Spark's
+    build is compared without a second JVM. Spark writes its timestamps (session time zone
+    UTC) as instants, which DuckDB reads as TIMESTAMPTZ: the views give them as the UTC wall
+    time, the TIMESTAMP the DuckDB warehouse holds."""
+    con = duckdb.connect()
+    con.execute("set TimeZone = 'UTC'")
+    for table in tables:
+        schema, name = table.split(".")
+        files = f"{spark_dir / 'tables' / f'{schema}.db' / name}/*.parquet"
+        con.execute(f"create schema if not exists {schema}")
+        described = con.execute(f"describe select * from read_parquet('{files}')").fetchall()
+        columns = [
+            f"cast({column} as timestamp) as {column}"
+            if data_type == "TIMESTAMP WITH TIME ZONE"
+            else column
+            for column, data_type, *_ in described
+        ]
+        con.execute(
+            f"create view {table} as select {', '.join(columns)} from read_parquet('{files}')"
+        )
+    return con

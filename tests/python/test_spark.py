@@ -24,7 +24,7 @@ import pytest
 from analytics.postgres.load import declared_tables
 from analytics.spark import load
 from conftest import DBT, SAMPLE_RAW_DIR, SampleBuild, dbt_env, project_command
-from engines import compare_tables
+from engines import compare_tables, spark_connection, spark_tables
 
 pytestmark = pytest.mark.dbt
 
@@ -53,6 +53,18 @@ PORTED_TABLES = [
     "audit.row_accounting_history",
     "audit.quarantine_reason_history",
 ]
+# the staging tables of the four CSV sources (at least these; every staging table Spark
+# writes is compared)
+STAGING_TABLES = [
+    "staging.base_bank__transactions",
+    "staging.base_trades__trades",
+    "staging.base_sales__order_lines",
+    "staging.base_retail__transactions",
+    "staging.stg_bank__transaction_files",
+    "staging.stg_trades__trade_files",
+    "staging.stg_sales__files",
+    "staging.stg_retail__transaction_files",
+]
 # streaming is not ported: the accounting tables are compared on the other sources' rows
 NOT_STREAMING = "source_name not like 'streaming%'"
 ACCOUNTING_TABLES = {
@@ -69,10 +81,6 @@ class SparkBuild:
     spark_dir: Path
     output: str
     seconds: float
-
-    def table_files(self, table: str) -> Path:
-        schema, name = table.split(".")
-        return self.spark_dir / "tables" / f"{schema}.db" / name
 
 
 def java_available() -> bool:
@@ -124,28 +132,23 @@ def test_loader_writes_the_postgres_loaders_rows(tmp_path: Path) -> None:
 
 
 def test_sample_equals_duckdb(spark_build: SparkBuild, sample_build: SampleBuild) -> None:
-    """Every ported mart, quarantine table and accounting row built on Spark equals DuckDB's
-    build of the same sample, row for row (the accounting on the CSV sources' rows)."""
-    con = duckdb.connect()
-    for schema in ("marts", "quarantine", "audit"):
-        con.execute(f"create schema {schema}")
-    built = {
-        f"{schema.name.removesuffix('.db')}.{table.name}"
-        for schema in (spark_build.spark_dir / "tables").glob("*.db")
-        for table in schema.iterdir()
-        if schema.name in ("marts.db", "quarantine.db", "audit.db")
-    }
+    """Every table Spark built equals DuckDB's build of the same sample, row for row: the
+    ported marts, quarantine tables and accounting (on the CSV sources' rows), and the
+    staging tables under them (the classified lines, the file inventories, the seeds)."""
+    built = spark_tables(spark_build.spark_dir, ("staging", "marts", "quarantine", "audit"))
     # run_history, node_history: dbt's log of the run, not compared
-    assert built - {"audit.run_history", "audit.node_history"} == set(PORTED_TABLES)
-    for table in PORTED_TABLES:
-        files = spark_build.table_files(table) / "*.parquet"
-        con.execute(f"create view {table} as select * from read_parquet('{files}')")
+    compared = [
+        table for table in built if table not in ("audit.run_history", "audit.node_history")
+    ]
+    assert {table for table in compared if not table.startswith("staging.")} == set(PORTED_TABLES)
+    assert set(STAGING_TABLES) <= set(compared), set(STAGING_TABLES) - set(compared)
+    con = spark_connection(spark_build.spark_dir, compared)
 
     def spark_rows(sql: str) -> list[tuple[object, ...]]:
         return con.execute(sql).fetchall()
 
     where = {table: NOT_STREAMING for table in ACCOUNTING_TABLES}
-    diffs = compare_tables(str(sample_build.database), spark_rows, PORTED_TABLES, where)
+    diffs = compare_tables(str(sample_build.database), spark_rows, compared, where)
     assert not diffs, "\n".join(map(str, diffs))
     accounted = spark_rows("select distinct source_name from audit.row_accounting order by 1")
     assert accounted == [("bank",), ("retail",), ("sales",), ("trades",)]
