@@ -26,8 +26,8 @@ expected as (
 
 actual as (
     select
-        min(month_start_date) as first_month,
-        max(month_start_date) as last_month,
+        min(stream_month) as first_month,
+        max(stream_month) as last_month,
         count(*) as month_count
     from kpis
 ),

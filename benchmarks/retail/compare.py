@@ -22,9 +22,9 @@ ACCEPTED = (
     " amount, transaction_at, transaction_date, source_file, line_number"
 )
 QUARANTINE = (
-    "source_file, record_number, line_count, rejection_reason, raw_record, raw_transaction_id,"
-    " raw_transaction_ts, raw_customer_id, raw_product_id, raw_product_category, raw_region,"
-    " raw_quantity, raw_unit_price"
+    "source_file, record_number, line_count, rejection_reason, raw_record, transaction_id_raw,"
+    " transaction_ts_raw, customer_id_raw, product_id_raw, product_category_raw, region_raw,"
+    " quantity_raw, unit_price_raw"
 )
 WAREHOUSE = {
     "accepted": f"select {ACCEPTED} from dbt.staging.stg_retail__transactions",
@@ -59,12 +59,12 @@ WAREHOUSE = {
         select transaction_date, transaction_count, customer_count, units_sold, revenue,
             average_order_value from dbt.marts.daily_revenue""",
     "regional_monthly_metrics": """
-        select month_start_date, region, quarter_start_date, season, transaction_count,
+        select transaction_month, region, transaction_quarter, season, transaction_count,
             customer_count, units_sold, revenue, average_order_value, low_price_count,
             medium_price_count, high_price_count, premium_price_count
         from dbt.marts.regional_monthly_metrics""",
     "category_monthly_trends": """
-        select month_start_date, product_category, transaction_count, units_sold, revenue,
+        select transaction_month, product_category, transaction_count, units_sold, revenue,
             previous_month_revenue, revenue_growth_rate from dbt.marts.category_monthly_trends""",
     "customer_segments": """
         select customer_id, first_purchase_date, last_purchase_date, recency_days, frequency,

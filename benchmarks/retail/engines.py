@@ -92,7 +92,7 @@ QUARANTINE = [
     "line_count",
     "rejection_reason",
     "raw_record",
-    *(f"raw_{c}" for c in COLUMNS),
+    *(f"{c}_raw" for c in COLUMNS),
 ]
 ACCOUNTING = [
     "source_file",
@@ -317,7 +317,7 @@ def run_duckdb(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
     raw_values = ",\n".join(
         f"case when well_formed then parsed[p_{c}] end as raw_{c}" for c in COLUMNS
     )
-    ts = "trim(raw_transaction_ts)"
+    ts = "trim(transaction_ts_raw)"
     zone = (
         f"case when right({ts}, 1) = 'Z' then 'Z' when left(right({ts}, 6), 1) in ('+', '-')"
         f" and left(right({ts}, 3), 1) = ':' then right({ts}, 6) else '' end"
@@ -339,16 +339,16 @@ def run_duckdb(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
         ),
         typed as (
             select *,
-                nullif(trim(raw_transaction_id), '') as transaction_id,
-                nullif(trim(raw_customer_id), '') as customer_id,
-                nullif(trim(raw_product_id), '') as product_id,
-                coalesce(nullif(lower(trim(raw_product_category)), ''), 'unknown')
+                nullif(trim(transaction_id_raw), '') as transaction_id,
+                nullif(trim(customer_id_raw), '') as customer_id,
+                nullif(trim(product_id_raw), '') as product_id,
+                coalesce(nullif(lower(trim(product_category_raw)), ''), 'unknown')
                     as product_category,
-                coalesce(nullif(lower(trim(raw_region)), ''), 'unknown') as region,
-                case when regexp_full_match(trim(raw_quantity), '{QUANTITY}')
-                    then cast(trim(raw_quantity) as integer) end as quantity,
-                case when regexp_full_match(trim(raw_unit_price), '{PRICE}')
-                    then try_cast(trim(raw_unit_price) as decimal(18, 2)) end as unit_price,
+                coalesce(nullif(lower(trim(region_raw)), ''), 'unknown') as region,
+                case when regexp_full_match(trim(quantity_raw), '{QUANTITY}')
+                    then cast(trim(quantity_raw) as integer) end as quantity,
+                case when regexp_full_match(trim(unit_price_raw), '{PRICE}')
+                    then try_cast(trim(unit_price_raw) as decimal(18, 2)) end as unit_price,
                 case when regexp_full_match({ts}, {lit(TIMESTAMP)})
                     and substr({ts}, 12, 2) <= '23'
                     and ({zone} in ('', 'Z') or (substr({zone}, 2, 2) <= '14'
@@ -373,10 +373,10 @@ def run_duckdb(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
                     line_number) as copy_number, v
             from (
                 select *, (customer_id, product_id, product_category, region,
-                    coalesce(quantity::varchar, 'r:' || nullif(trim(raw_quantity), '')),
-                    coalesce(unit_price::varchar, 'r:' || nullif(trim(raw_unit_price), '')),
+                    coalesce(quantity::varchar, 'r:' || nullif(trim(quantity_raw), '')),
+                    coalesce(unit_price::varchar, 'r:' || nullif(trim(unit_price_raw), '')),
                     coalesce(transaction_at::varchar,
-                        'r:' || nullif(trim(raw_transaction_ts), ''))) as v
+                        'r:' || nullif(trim(transaction_ts_raw), ''))) as v
                 from parsed semi join repeated
                     on parsed.transaction_id is not distinct from repeated.transaction_id
                 where well_formed
@@ -426,7 +426,7 @@ def run_duckdb(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
         "quarantine": """
             select source_file, line_number as record_number, line_count, rejection_reason,
                 raw_line as raw_record, """
-        + ", ".join(f"raw_{c}" for c in COLUMNS)
+        + ", ".join(f"{c}_raw" for c in COLUMNS)
         + """
             from classified where row_status = 'quarantined'""",
         "accounting": """
@@ -477,8 +477,8 @@ def run_duckdb(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
 def duckdb_marts(as_of: dt.date) -> dict[str, str]:
     categorized = """
         (select accepted.*, seed.price_category,
-            cast(date_trunc('month', transaction_date) as date) as month_start_date,
-            cast(date_trunc('quarter', transaction_date) as date) as quarter_start_date,
+            cast(date_trunc('month', transaction_date) as date) as transaction_month,
+            cast(date_trunc('quarter', transaction_date) as date) as transaction_quarter,
             case when month(transaction_date) in (12, 1, 2) then 'winter'
                 when month(transaction_date) in (3, 4, 5) then 'spring'
                 when month(transaction_date) in (6, 7, 8) then 'summer' else 'autumn'
@@ -500,12 +500,12 @@ def duckdb_marts(as_of: dt.date) -> dict[str, str]:
                     sum(amount)::decimal(18, 2) as revenue
                 from accepted group by transaction_date)""",
         "regional_monthly_metrics": f"""
-            select month_start_date, region, quarter_start_date, season,
+            select transaction_month, region, transaction_quarter, season,
                 n as transaction_count, customer_count, units_sold, revenue,
                 {aov} as average_order_value, low_price_count, medium_price_count,
                 high_price_count, premium_price_count
             from (
-                select month_start_date, region, min(quarter_start_date) as quarter_start_date,
+                select transaction_month, region, min(transaction_quarter) as transaction_quarter,
                     min(season) as season, count(*) as n,
                     count(distinct customer_id) as customer_count,
                     sum(quantity)::bigint as units_sold,
@@ -514,10 +514,10 @@ def duckdb_marts(as_of: dt.date) -> dict[str, str]:
                     count(*) filter (where price_category = 'Medium') as medium_price_count,
                     count(*) filter (where price_category = 'High') as high_price_count,
                     count(*) filter (where price_category = 'Premium') as premium_price_count
-                from {categorized} group by month_start_date, region)""",
+                from {categorized} group by transaction_month, region)""",
         "category_monthly_trends": f"""
             with monthly as (
-                select month_start_date, product_category, count(*) as transaction_count,
+                select transaction_month, product_category, count(*) as transaction_count,
                     sum(quantity)::bigint as units_sold, sum(amount)::decimal(18, 2) as revenue
                 from {categorized} group by all
             )
@@ -526,7 +526,7 @@ def duckdb_marts(as_of: dt.date) -> dict[str, str]:
                     as revenue_growth_rate
             from monthly as m left join monthly as p
                 on p.product_category = m.product_category
-                and p.month_start_date = cast(m.month_start_date - interval 1 month as date)""",
+                and p.transaction_month = cast(m.transaction_month - interval 1 month as date)""",
         "customer_segments": f"""
             select customer_id, first_purchase_date, last_purchase_date,
                 recency::integer as recency_days, frequency, monetary,
@@ -670,8 +670,8 @@ def _pandas_split(pd, np, rec, body, header: list[str]):  # type: ignore[no-unty
     if quoted_rows:
         parts.loc[list(quoted_rows)] = list(quoted_rows.values())
     for c in COLUMNS:
-        rec[f"raw_{c}"] = parts[header.index(c)].to_numpy()
-        rec[f"raw_{c}"] = rec[f"raw_{c}"].astype("str")
+        rec[f"{c}_raw"] = parts[header.index(c)].to_numpy()
+        rec[f"{c}_raw"] = rec[f"{c}_raw"].astype("str")
     rec["well_formed"] = well_formed
     return rec
 
@@ -680,7 +680,7 @@ def _pandas_typed(pd, np, rec):  # type: ignore[no-untyped-def]
     """Typed values: ids and text trimmed, quantity, price in cents, UTC microseconds."""
 
     def trimmed(c: str):  # type: ignore[no-untyped-def]
-        t = rec[f"raw_{c}"].str.strip(" ")
+        t = rec[f"{c}_raw"].str.strip(" ")
         return t.where(t != "")
 
     rec["transaction_id"] = trimmed("transaction_id")
@@ -688,14 +688,14 @@ def _pandas_typed(pd, np, rec):  # type: ignore[no-untyped-def]
     rec["product_id"] = trimmed("product_id")
     for c in ("product_category", "region"):
         rec[c] = trimmed(c).str.lower().fillna("unknown")
-    q = rec["raw_quantity"].str.strip(" ")
+    q = rec["quantity_raw"].str.strip(" ")
     q_ok = q.str.fullmatch(QUANTITY).fillna(False).to_numpy(dtype=bool)
     rec["quantity"] = pd.array(
         np.where(q_ok, pd.to_numeric(q.where(q_ok), errors="coerce").fillna(0), 0).astype("int64"),
         dtype="Int64",
     )
     rec.loc[~q_ok, "quantity"] = pd.NA
-    p = rec["raw_unit_price"].str.strip(" ")
+    p = rec["unit_price_raw"].str.strip(" ")
     p_ok = np.array(p.str.fullmatch(PRICE).fillna(False), dtype=bool)
     signed = p.str.replace(r"[.].*$", "", regex=True)
     whole = signed.str.lstrip("+-").str.lstrip("0")
@@ -706,7 +706,7 @@ def _pandas_typed(pd, np, rec):  # type: ignore[no-untyped-def]
     sign = np.where(signed.str.startswith("-").fillna(False).to_numpy(dtype=bool), -1, 1)
     rec["price_cents"] = np.where(p_ok, sign * (whole * 100 + frac.to_numpy()), 0)
     rec["price_ok"] = p_ok
-    t = rec["raw_transaction_ts"].str.strip(" ")
+    t = rec["transaction_ts_raw"].str.strip(" ")
     ts_ok = np.array(t.str.fullmatch(TIMESTAMP).fillna(False), dtype=bool)
     tv = t.where(ts_ok, "0000-00-00 00:00:00")
     rest = tv.str.slice(19)
@@ -860,7 +860,7 @@ def pandas_quarantine_table(quarantined) -> dict[str, Any]:  # type: ignore[no-u
         "raw_record": text(quarantined["raw_line"]),
     }
     for c in COLUMNS:
-        table[f"raw_{c}"] = text(quarantined[f"raw_{c}"])
+        table[f"{c}_raw"] = text(quarantined[f"{c}_raw"])
     return table
 
 
@@ -909,7 +909,7 @@ def pandas_marts(pd, np, acc, out: Path, as_of: dt.date) -> None:  # type: ignor
         revenue=("cents", "sum"),
     )
     regional = t.groupby(["month", "region"]).agg(
-        quarter_start_date=("quarter", "min"),
+        transaction_quarter=("quarter", "min"),
         season=("season", "min"),
         n=("cents", "size"),
         customer_count=("customer_id", "nunique"),
@@ -954,9 +954,9 @@ def write_pandas_marts(  # type: ignore[no-untyped-def]
     r = regional.reset_index()
     write_arrow(
         {
-            "month_start_date": days_array(r["month"]),
+            "transaction_month": days_array(r["month"]),
             "region": pa.array(r["region"].astype(object), pa.string()),
-            "quarter_start_date": days_array(r["quarter_start_date"]),
+            "transaction_quarter": days_array(r["transaction_quarter"]),
             "season": pa.array(r["season"].astype(object), pa.string()),
             "transaction_count": pa.array(r["n"].to_numpy(dtype="int64")),
             "customer_count": pa.array(r["customer_count"].to_numpy(dtype="int64")),
@@ -986,7 +986,7 @@ def write_pandas_marts(  # type: ignore[no-untyped-def]
     growth = (np.sign(ratio) * np.floor(np.abs(ratio) + 0.5)).astype("int64")
     write_arrow(
         {
-            "month_start_date": days_array(m["month"]),
+            "transaction_month": days_array(m["month"]),
             "product_category": pa.array(m["product_category"].astype(object), pa.string()),
             "transaction_count": pa.array(m["n"].to_numpy(dtype="int64")),
             "units_sold": pa.array(m["units_sold"].to_numpy(dtype="int64")),
@@ -1322,7 +1322,7 @@ def run_polars(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
             *[
                 pl.when(c("well_formed"))
                 .then(c("fields").list.get(c(f"p_{col}")))
-                .alias(f"raw_{col}")
+                .alias(f"{col}_raw")
                 for col in COLUMNS
             ]
         )
@@ -1332,15 +1332,15 @@ def run_polars(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
     trace("polars split")
 
     def trimmed(col: str) -> pl.Expr:
-        t = c(f"raw_{col}").str.strip_chars(" ")
+        t = c(f"{col}_raw").str.strip_chars(" ")
         return pl.when(t != "").then(t)
 
     # step by step, each value computed once
     typed = (
         split.with_columns(
-            c("raw_transaction_ts").str.strip_chars(" ").alias("ts"),
-            c("raw_quantity").str.strip_chars(" ").alias("q"),
-            c("raw_unit_price").str.strip_chars(" ").alias("p"),
+            c("transaction_ts_raw").str.strip_chars(" ").alias("ts"),
+            c("quantity_raw").str.strip_chars(" ").alias("q"),
+            c("unit_price_raw").str.strip_chars(" ").alias("p"),
         )
         .with_columns(c("ts").str.extract_groups(f"^{TIMESTAMP}$").alias("g"))
         .with_columns(
@@ -1499,7 +1499,7 @@ def run_polars(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
         "line_count",
         "rejection_reason",
         c("raw_line").alias("raw_record"),
-        *[c(f"raw_{col}") for col in COLUMNS],
+        *[c(f"{col}_raw") for col in COLUMNS],
     ).write_parquet(out / "quarantine.parquet")
     status = classified.group_by("source_file").agg(
         *[
@@ -1552,8 +1552,8 @@ def polars_marts(pl, accepted, out: Path, as_of: dt.date) -> None:  # type: igno
         "quantity",
         "amount",
         "transaction_date",
-        c("transaction_date").dt.truncate("1mo").alias("month_start_date"),
-        c("transaction_date").dt.truncate("1q").alias("quarter_start_date"),
+        c("transaction_date").dt.truncate("1mo").alias("transaction_month"),
+        c("transaction_date").dt.truncate("1q").alias("transaction_quarter"),
         pl.when(month.is_in([12, 1, 2]))
         .then(pl.lit("winter"))
         .when(month.is_in([3, 4, 5]))
@@ -1583,8 +1583,8 @@ def polars_marts(pl, accepted, out: Path, as_of: dt.date) -> None:  # type: igno
     t.group_by("transaction_date").agg(summary).with_columns(
         aov().alias("average_order_value")
     ).collect().write_parquet(out / "daily_revenue.parquet")
-    t.group_by("month_start_date", "region").agg(
-        c("quarter_start_date").min(),
+    t.group_by("transaction_month", "region").agg(
+        c("transaction_quarter").min(),
         c("season").min(),
         *summary,
         *[
@@ -1594,13 +1594,13 @@ def polars_marts(pl, accepted, out: Path, as_of: dt.date) -> None:  # type: igno
     ).with_columns(aov().alias("average_order_value")).collect().write_parquet(
         out / "regional_monthly_metrics.parquet"
     )
-    monthly = t.group_by("month_start_date", "product_category").agg(
+    monthly = t.group_by("transaction_month", "product_category").agg(
         pl.len().cast(pl.Int64).alias("transaction_count"),
         c("quantity").sum().cast(pl.Int64).alias("units_sold"),
         money(c("amount").sum()).alias("revenue"),
     )
     previous = monthly.select(
-        c("month_start_date").dt.offset_by("1mo"),
+        c("transaction_month").dt.offset_by("1mo"),
         "product_category",
         c("revenue").alias("previous_month_revenue"),
     )
@@ -1609,7 +1609,7 @@ def polars_marts(pl, accepted, out: Path, as_of: dt.date) -> None:  # type: igno
         "previous_month_revenue"
     ).cast(pl.Float64)
     growth = (ratio * 10_000).round(0, mode="half_away_from_zero").cast(pl.Int64)
-    monthly.join(previous, on=["month_start_date", "product_category"], how="left").with_columns(
+    monthly.join(previous, on=["transaction_month", "product_category"], how="left").with_columns(
         (growth.cast(pl.Decimal(18, 0)) * pl.lit(Decimal("0.0001")))
         .cast(pl.Decimal(18, 4))
         .alias("revenue_growth_rate")
@@ -1694,7 +1694,7 @@ def run_dask(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
         ),
         t.groupby("day")["customer_id"].nunique(),
         t.groupby(["month", "region"]).agg(
-            quarter_start_date=("quarter", "min"),
+            transaction_quarter=("quarter", "min"),
             n=("cents", "size"),
             units_sold=("quantity", "sum"),
             revenue=("cents", "sum"),

@@ -12,16 +12,16 @@
       line_count        the physical lines the record spans (null for a JSON record)
       rejection_reason  the first rule the record broke
       raw_record        the whole record exactly as delivered
-      raw_<field>       each field exactly as delivered, as text (null for a malformed record)
+      <field>_raw       each field exactly as delivered, as text (null for a malformed record)
       quarantined_at    when the build started
 
-    The raw values are the base model's raw_<field> columns, or, with split_by_header (for a
+    The raw values are the base model's <field>_raw columns, or, with split_by_header (for a
     base model that keeps only the raw record, as retail's does), split again from the raw
     record and found by the file's header: quarantined records are few, so the base model
     stays lean. Portable SQL (csv_split, csv_field and list_length are dispatched).
 
     base_model       the base model (ref) holding row_status and the provenance columns
-    fields           the fields, in order: raw_<field> each (the header's name with
+    fields           the fields, in order: <field>_raw each (the header's name with
                      split_by_header)
     file_columns     columns of the file to keep after source_file
     record_number    the base model's column of the record's place (CSV: line_number)
@@ -65,7 +65,7 @@
         select
             *,
             {%- for field in fields %}
-            {{ csv_field('header_fields', 'header_columns', field) }} as raw_{{ field }}
+            {{ csv_field('header_fields', 'header_columns', field) }} as {{ field }}_raw
             {{- "," if not loop.last }}
             {%- endfor %}
         from (
@@ -94,7 +94,7 @@
             {{ raw_record }} as raw_record,
             -- its fields exactly as delivered, as text
             {%- for field in fields %}
-            raw_{{ field }},
+            {{ field }}_raw,
             {%- endfor %}
             cast('{{ run_started_at }}' as timestamp) as quarantined_at
         from raw_values

@@ -37,7 +37,7 @@ final as (
         cast(client_rank as integer) as client_rank,
         user_id,
         cast(total_volume as decimal(38, 6)) as total_volume,
-        cast(total_pnl as decimal(38, 12)) as total_pnl,
+        cast(total_pnl as decimal(18, 2)) as total_pnl,
         cast(trade_count as bigint) as trade_count
     from ranked
     where client_rank <= 3

@@ -82,7 +82,7 @@
             {%- for column in retail_columns() %}
             case
                 when is_well_formed then {{ list_item('parsed_fields', column ~ '_position') }}
-            end as raw_{{ column }}
+            end as {{ column }}_raw
             {{- "," if not loop.last }}
             {%- endfor %}
         from checked
@@ -92,21 +92,21 @@
         select
             *,
             -- ids
-            nullif(trim(raw_transaction_id), '') as transaction_id,
-            nullif(trim(raw_customer_id), '') as customer_id,
-            nullif(trim(raw_product_id), '') as product_id,
+            nullif(trim(transaction_id_raw), '') as transaction_id,
+            nullif(trim(customer_id_raw), '') as customer_id,
+            nullif(trim(product_id_raw), '') as product_id,
             -- text
-            coalesce(nullif(lower(trim(raw_product_category)), ''), 'unknown') as product_category,
-            coalesce(nullif(lower(trim(raw_region)), ''), 'unknown') as region,
+            coalesce(nullif(lower(trim(product_category_raw)), ''), 'unknown') as product_category,
+            coalesce(nullif(lower(trim(region_raw)), ''), 'unknown') as region,
             -- numbers
             case
-                when regexp_full_match(trim(raw_quantity), '[+-]?[0-9]{1,9}')
-                    then cast(trim(raw_quantity) as integer)
+                when regexp_full_match(trim(quantity_raw), '[+-]?[0-9]{1,9}')
+                    then cast(trim(quantity_raw) as integer)
             end as quantity,
-            {{ parse_decimal('raw_unit_price') }} as unit_price,
+            {{ parse_decimal('unit_price_raw') }} as unit_price,
             -- dates and times: the project's ISO 8601 rule (as for trades and sales): a
             -- space or a T, optional fraction, Z or an offset converted to UTC, none = UTC
-            {{ parse_iso_timestamp('trim(raw_transaction_ts)', iso_timestamp_zone('trim(raw_transaction_ts)')) }}
+            {{ parse_iso_timestamp('trim(transaction_ts_raw)', iso_timestamp_zone('trim(transaction_ts_raw)')) }}
                 as transaction_at
         from mapped
     )

@@ -123,10 +123,10 @@
 
 {#- The fields every streaming record has, from their raw text: id_text and updated_at_text
     (trimmed, null when blank) and is_deleted (`_deleted` equal to true, any case, trimmed). -#}
-{% macro streaming_record_keys(raw_id, raw_updated_at, raw_deleted) -%}
-    nullif(trim({{ raw_id }}), '') as id_text,
-    nullif(trim({{ raw_updated_at }}), '') as updated_at_text,
-    coalesce(lower(trim({{ raw_deleted }})) = 'true', false) as is_deleted
+{% macro streaming_record_keys(id_raw, updated_at_raw, deleted_raw) -%}
+    nullif(trim({{ id_raw }}), '') as id_text,
+    nullif(trim({{ updated_at_raw }}), '') as updated_at_text,
+    coalesce(lower(trim({{ deleted_raw }})) = 'true', false) as is_deleted
 {%- endmacro %}
 
 {#- The records of one streaming entity, the same shape for JSON and CSV files: source_file,
@@ -134,7 +134,7 @@
 
     streaming_json_entity_records: from base_streaming__json_records (`json_records`, a CTE
     name) and stg_streaming__files (`files`); `fields` maps each raw column to its JSON path
-    (`{'raw_birth_city': '$.birth.place.city'}`); a field absent or JSON null is null. The
+    (`{'birth_city_raw': '$.birth.place.city'}`); a field absent or JSON null is null. The
     record itself (JSON) is kept too, as `record`.
     streaming_csv_entity_records: from base_streaming__csv_lines (`lines`) and the entity's
     rows of stg_streaming__files (`files`) through csv_records; `columns` maps each raw column

@@ -82,8 +82,8 @@ def test_peer_equals_the_warehouse(
     con = duckdb.connect()
     quarantine = dict(
         con.execute(
-            "select raw_transaction_id, (rejection_reason, line_count) from read_parquet(?)"
-            " where raw_transaction_id like 'Z%'",
+            "select transaction_id_raw, (rejection_reason, line_count) from read_parquet(?)"
+            " where transaction_id_raw like 'Z%'",
             [str(out / "quarantine.parquet")],
         ).fetchall()
     )

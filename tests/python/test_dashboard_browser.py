@@ -353,7 +353,7 @@ def check_sales(driver: WebDriver, db: Path) -> None:
 def check_streaming(driver: WebDriver, db: Path) -> None:
     kpis = query(
         db,
-        "select month_start_date, pct_streams_based_on_books, singaporean_book_movies_streamed,"
+        "select stream_month, pct_streams_based_on_books, singaporean_book_movies_streamed,"
         " avg_stream_duration_minutes, median_stream_size_gib, users_watched_half_last_week"
         " from marts.streaming_monthly_kpis order by 1",
     )

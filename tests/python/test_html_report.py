@@ -92,7 +92,7 @@ def test_report_of_the_sample_has_the_source_and_pipeline_charts_and_no_data_not
             " from marts.quarantine_reasons_by_build order by 3 desc, 1, 2 limit 12"
         ).fetchall()
         streaming = con.execute(
-            "select month_start_date, "
+            "select stream_month, "
             + ", ".join(name for name, _, _ in STREAMING_KPIS)
             + " from marts.streaming_monthly_kpis order by 1"
         ).fetchall()
@@ -234,13 +234,13 @@ insert into marts.daily_top_products values
     ('2024-03-02', 1, 'P-100', 18, 900.00, now());
 drop table marts.streaming_monthly_kpis;
 create or replace table marts.regional_monthly_metrics (
-    month_start_date date, region varchar, transaction_count bigint, units_sold bigint,
+    transaction_month date, region varchar, transaction_count bigint, units_sold bigint,
     revenue decimal(18, 2));
 insert into marts.regional_monthly_metrics values
     ('2024-01-01', 'North', 100, 250, 12345.67), ('2024-01-01', 'South', 40, 80, 2000.00),
     ('2024-02-01', 'North', 110, 260, 13000.00);
 create or replace table marts.category_monthly_trends (
-    month_start_date date, product_category varchar, transaction_count bigint,
+    transaction_month date, product_category varchar, transaction_count bigint,
     units_sold bigint, revenue decimal(18, 2));
 insert into marts.category_monthly_trends values
     ('2024-01-01', 'Books', 60, 120, 4000.00), ('2024-02-01', 'Books', 70, 140, 4500.00);

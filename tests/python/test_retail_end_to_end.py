@@ -64,7 +64,7 @@ def warehouse(result: DbtResult) -> RetailExpected:
     got.regional = {
         (r[0], r[1]): tuple(r[2:])
         for r in result.query(
-            "select month_start_date, region, quarter_start_date, season, transaction_count,"
+            "select transaction_month, region, transaction_quarter, season, transaction_count,"
             " customer_count, units_sold, revenue, average_order_value, low_price_count,"
             " medium_price_count, high_price_count, premium_price_count"
             " from marts.regional_monthly_metrics"
@@ -73,7 +73,7 @@ def warehouse(result: DbtResult) -> RetailExpected:
     got.category = {
         (r[0], r[1]): tuple(r[2:])
         for r in result.query(
-            "select month_start_date, product_category, transaction_count, units_sold,"
+            "select transaction_month, product_category, transaction_count, units_sold,"
             " revenue, previous_month_revenue, revenue_growth_rate"
             " from marts.category_monthly_trends"
         )
@@ -204,7 +204,7 @@ def test_incremental_loads_equal_a_full_refresh(tmp_path: Path) -> None:
     assert sorted(
         third.query(
             "select source_file, rejection_reason from quarantine.quarantine_retail__transactions"
-            f" where raw_transaction_id = '{conflicting_id}'"
+            f" where transaction_id_raw = '{conflicting_id}'"
         )
     ) == sorted(
         [

@@ -79,8 +79,7 @@ def normalized_kpi(value: Any) -> Any:
 
 def monthly_kpis(result: DbtResult) -> list[dict[str, Any]]:
     rows = result.query(
-        f"select {', '.join(KPI_COLUMNS)} from marts.streaming_monthly_kpis"
-        " order by month_start_date"
+        f"select {', '.join(KPI_COLUMNS)} from marts.streaming_monthly_kpis order by stream_month"
     )
     return [{c: normalized_kpi(v) for c, v in zip(KPI_COLUMNS, row, strict=True)} for row in rows]
 

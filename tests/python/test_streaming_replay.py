@@ -36,7 +36,7 @@ COMPARED = {
     **{f"staging.stg_streaming__{e}": id_column for e, id_column in ID_COLUMNS.items()},
     "staging.stg_streaming__book_genres": "book_id, genre_position",
     **{f"quarantine.quarantine_streaming__{e}": "source_file, record_number" for e in ID_COLUMNS},
-    "marts.streaming_monthly_kpis": "month_start_date",
+    "marts.streaming_monthly_kpis": "stream_month",
 }
 #: Columns that say when a row was written, not what it holds.
 BUILD_TIME_COLUMNS = {"quarantined_at"}

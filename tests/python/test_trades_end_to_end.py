@@ -28,7 +28,7 @@ TRADES = selector("trades")
 
 def warehouse_weekly(result: DbtResult) -> dict[tuple[date, str, int, str], tuple]:
     rows = result.query(
-        "select week_start_date, client_type, user_id, symbol, total_volume, total_pnl,"
+        "select trade_week, client_type, user_id, symbol, total_volume, total_pnl,"
         " trade_count from marts.weekly_trades"
     )
     return {(r[0], r[1], r[2], r[3]): (r[4], r[5], r[6]) for r in rows}
@@ -129,15 +129,15 @@ def test_sample_data_builds_and_equals_the_reference(
     assert report_cli.main(args) == 0
     assert read_report(reports_dir / "top3_bronze_by_volume.csv") == [
         ["client_rank", "user_id", "total_volume", "total_pnl", "trade_count"],
-        ["1", "1011", "4264.6186", "-995698.233926", "12"],
-        ["2", "1010", "3380.0523", "-225443.298672", "11"],
-        ["3", "1004", "3184.7055", "-59877103.612789", "9"],
+        ["1", "1011", "4264.6186", "-995698.23", "12"],
+        ["2", "1010", "3380.0523", "-225443.3", "11"],
+        ["3", "1004", "3184.7055", "-59877103.61", "9"],
     ]
     assert read_report(reports_dir / "top3_bronze_by_pnl.csv") == [
         ["client_rank", "user_id", "total_volume", "total_pnl", "trade_count"],
-        ["1", "1006", "2825.1092", "307500.549312", "8"],
+        ["1", "1006", "2825.1092", "307500.55", "8"],
         ["2", "1001", "479", "106051.62", "2"],
-        ["3", "1008", "578.6216", "-44316.775776", "2"],
+        ["3", "1008", "578.6216", "-44316.78", "2"],
     ]
 
     # building again over the same warehouse (what a second `make build` does) gives the same

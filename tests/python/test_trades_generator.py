@@ -171,7 +171,7 @@ def test_week_and_pnl_sign() -> None:
     }
     reason, trade = check(row)
     assert reason is None and trade is not None
-    assert (trade.week_start_date, trade.client_type, trade.symbol) == (
+    assert (trade.trade_week, trade.client_type, trade.symbol) == (
         date(2024, 3, 4),
         "bronze",
         "BRK.B",

@@ -18,7 +18,7 @@ keyed as (
         row_status,
         -- dates and times
         transaction_date,
-        cast({{ dbt.date_trunc('month', 'transaction_date') }} as date) as month_start_date,
+        cast({{ dbt.date_trunc('month', 'transaction_date') }} as date) as transaction_month,
         -- lineage of the load
         loaded_by_invocation_id
     from classified

@@ -24,9 +24,9 @@ categorized as (
         transactions.transaction_date,
         price_categories.price_category,
         cast({{ dbt.date_trunc('month', 'transactions.transaction_date') }} as date)
-            as month_start_date,
+            as transaction_month,
         cast({{ dbt.date_trunc('quarter', 'transactions.transaction_date') }} as date)
-            as quarter_start_date,
+            as transaction_quarter,
         {{ retail_season('transactions.transaction_date') }} as season,
         transactions.loaded_by_invocation_id
     from transactions

@@ -1,12 +1,7 @@
 {#- Revenue per product category and month, with its growth over the previous month.
     Incremental: a build recomputes the months its new data touched and the month after each
     (whose growth depends on them). -#}
-{{ config(
-    materialized=incremental_materialization(),
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ retail_delete_touched('month_start_date_and_next') }}",
-) }}
+{{ config(pre_hook="{{ retail_delete_touched('transaction_month_and_next') }}") }}
 {#- the rows this build (re)wrote, whatever their status: their keys are recomputed -#}
 {%- set loaded = ref('int_retail__transactions_loaded') %}
 
@@ -18,12 +13,12 @@ transactions as (
 
 {% if is_incremental() %}
 months_to_build as (
-    {{ retail_touched_keys('month_start_date_and_next', loaded) }}
+    {{ retail_touched_keys('transaction_month_and_next', loaded) }}
 ),
 
 months_to_read as (
     -- the months to build and the months before them
-    select touched_key as month_start_date from months_to_build
+    select touched_key as transaction_month from months_to_build
     union
     select cast({{ dbt.dateadd('month', -1, 'touched_key') }} as date) from months_to_build
 ),
@@ -31,21 +26,21 @@ months_to_read as (
 
 monthly as (
     select
-        month_start_date,
+        transaction_month,
         product_category,
         count(*) as transaction_count,
         sum(quantity) as units_sold,
         sum(amount) as revenue
     from transactions
     {%- if is_incremental() %}
-    where month_start_date in (select month_start_date from months_to_read)
+    where transaction_month in (select transaction_month from months_to_read)
     {%- endif %}
-    group by month_start_date, product_category
+    group by transaction_month, product_category
 ),
 
 with_previous as (
     select
-        monthly.month_start_date,
+        monthly.transaction_month,
         monthly.product_category,
         monthly.transaction_count,
         monthly.units_sold,
@@ -55,16 +50,16 @@ with_previous as (
     left join monthly as previous_month
         on
             monthly.product_category = previous_month.product_category
-            and previous_month.month_start_date
-            = cast({{ dbt.dateadd('month', -1, 'monthly.month_start_date') }} as date)
+            and previous_month.transaction_month
+            = cast({{ dbt.dateadd('month', -1, 'monthly.transaction_month') }} as date)
     {%- if is_incremental() %}
-    where monthly.month_start_date in (select touched_key from months_to_build)
+    where monthly.transaction_month in (select touched_key from months_to_build)
     {%- endif %}
 ),
 
 final as (
     select
-        month_start_date,
+        transaction_month,
         product_category,
         cast(transaction_count as bigint) as transaction_count,
         cast(units_sold as bigint) as units_sold,

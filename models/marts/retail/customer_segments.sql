@@ -2,19 +2,13 @@
     transactions up to the as-of date, and a segment by fixed rules (so that a customer's
     segment depends on their own transactions only, and an incremental build recomputes the
     customers its new data touched). -#}
-{{ config(
-    materialized=incremental_materialization(),
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ retail_delete_touched('customer_id') }}",
-) }}
-{#- the rows this build (re)wrote, whatever their status: their keys are recomputed -#}
-{%- set loaded = ref('int_retail__transactions_loaded') %}
+{{ config(pre_hook="{{ retail_delete_touched('customer_id') }}") }}
 
 with
 
 transactions as (
-    select * from {{ ref('int_retail_transactions_categorized') }}
+    -- on an incremental build, the transactions of the customers it touched
+    {{ retail_mart_transactions('customer_id') }}
 ),
 
 aggregated as (
@@ -25,9 +19,6 @@ aggregated as (
         count(*) as frequency,
         sum(amount) as monetary
     from transactions
-    {%- if is_incremental() %}
-    where customer_id in ({{ retail_touched_keys('customer_id', loaded) }})
-    {%- endif %}
     group by customer_id
 ),
 

@@ -1,28 +1,12 @@
-{{ config(
-    materialized=incremental_materialization(),
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ retail_delete_touched('transaction_date') }}",
-) }}
-{#- the rows this build (re)wrote, whatever their status: their keys are recomputed -#}
-{%- set loaded = ref('int_retail__transactions_loaded') %}
+{#- Revenue, units, customers and transactions per day (seed 004), and the average order value.
+    Incremental: a build recomputes the days its new data touched. -#}
+{{ config(pre_hook="{{ retail_delete_touched('transaction_date') }}") }}
 
 with
 
 transactions as (
-    select * from {{ ref('int_retail_transactions_categorized') }}
-),
-
-scoped as (
-    select
-        transaction_date,
-        customer_id,
-        quantity,
-        amount
-    from transactions
-    {%- if is_incremental() %}
-    where transaction_date in ({{ retail_touched_keys('transaction_date', loaded) }})
-    {%- endif %}
+    -- on an incremental build, the transactions of the days it touched
+    {{ retail_mart_transactions('transaction_date') }}
 ),
 
 aggregated as (
@@ -32,7 +16,7 @@ aggregated as (
         count(distinct customer_id) as customer_count,
         sum(quantity) as units_sold,
         sum(amount) as revenue
-    from scoped
+    from transactions
     group by transaction_date
 ),
 

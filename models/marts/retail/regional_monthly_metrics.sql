@@ -1,39 +1,19 @@
-{{ config(
-    materialized=incremental_materialization(),
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ retail_delete_touched('month_start_date') }}",
-) }}
-{#- the rows this build (re)wrote, whatever their status: their keys are recomputed -#}
-{%- set loaded = ref('int_retail__transactions_loaded') %}
+{#- Per region and month: revenue, units, customers, average order value and the price-category
+    mix (seed 004). Incremental: a build recomputes the months its new data touched. -#}
+{{ config(pre_hook="{{ retail_delete_touched('transaction_month') }}") }}
 
 with
 
 transactions as (
-    select * from {{ ref('int_retail_transactions_categorized') }}
-),
-
-scoped as (
-    select
-        month_start_date,
-        quarter_start_date,
-        season,
-        region,
-        customer_id,
-        quantity,
-        amount,
-        price_category
-    from transactions
-    {%- if is_incremental() %}
-    where month_start_date in ({{ retail_touched_keys('month_start_date', loaded) }})
-    {%- endif %}
+    -- on an incremental build, the transactions of the months it touched
+    {{ retail_mart_transactions('transaction_month') }}
 ),
 
 aggregated as (
     select
-        month_start_date,
+        transaction_month,
         region,
-        min(quarter_start_date) as quarter_start_date,
+        min(transaction_quarter) as transaction_quarter,
         min(season) as season,
         count(*) as transaction_count,
         count(distinct customer_id) as customer_count,
@@ -43,15 +23,15 @@ aggregated as (
         sum(case when price_category = 'Medium' then 1 else 0 end) as medium_price_count,
         sum(case when price_category = 'High' then 1 else 0 end) as high_price_count,
         sum(case when price_category = 'Premium' then 1 else 0 end) as premium_price_count
-    from scoped
-    group by month_start_date, region
+    from transactions
+    group by transaction_month, region
 ),
 
 final as (
     select
-        month_start_date,
+        transaction_month,
         region,
-        quarter_start_date,
+        transaction_quarter,
         season,
         cast(transaction_count as bigint) as transaction_count,
         cast(customer_count as bigint) as customer_count,

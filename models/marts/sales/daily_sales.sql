@@ -3,10 +3,7 @@
     Incremental by an exact upsert (the doc block sales_incremental_marts,
     models/staging/sales/sales.md). -#}
 {{ config(
-    materialized=incremental_materialization(),
-    incremental_strategy='merge',
     unique_key=['sales_date', 'channel'],
-    on_schema_change='fail',
     merge_clauses=upsert_merge_clauses(['order_count', 'units_sold', 'revenue']),
 ) }}
 

@@ -6,10 +6,7 @@
     the window runs over one row per product and day, not per order line), and the merge
     writes only ranks that are new or changed and deletes ranks that no longer exist. -#}
 {{ config(
-    materialized=incremental_materialization(),
-    incremental_strategy='merge',
     unique_key=['sales_date', 'product_rank'],
-    on_schema_change='fail',
     merge_clauses=upsert_merge_clauses(['product_id', 'units_sold', 'revenue']),
 ) }}
 

@@ -45,7 +45,7 @@ monthly as (
 
 final as (
     select
-        months.month_start_date,
+        months.month_start_date as stream_month,
         cast(
             case
                 when monthly.book_flagged_stream_count > 0

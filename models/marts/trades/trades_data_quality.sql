@@ -32,23 +32,23 @@ row_totals as (
 quarantine_totals as (
     select
         count(case when rejection_reason = 'malformed_row' then 1 end) as malformed_rows,
-        count(case when trim(raw_timestamp) = '' then 1 end) as missing__timestamp,
+        count(case when trim(timestamp_raw) = '' then 1 end) as missing__timestamp,
         count(case when rejection_reason = 'invalid_timestamp' then 1 end) as invalid__timestamp,
-        count(case when trim(raw_user_id) = '' then 1 end) as missing__user_id,
+        count(case when trim(user_id_raw) = '' then 1 end) as missing__user_id,
         count(
             case when rejection_reason in ('missing_user_id', 'invalid_user_id') then 1 end
         ) as invalid__user_id,
-        count(case when trim(raw_client_type) = '' then 1 end) as missing__client_type,
+        count(case when trim(client_type_raw) = '' then 1 end) as missing__client_type,
         count(
             case when rejection_reason = 'invalid_client_type' then 1 end
         ) as invalid__client_type,
-        count(case when trim(raw_symbol) = '' then 1 end) as missing__symbol,
+        count(case when trim(symbol_raw) = '' then 1 end) as missing__symbol,
         count(case when rejection_reason = 'invalid_symbol' then 1 end) as invalid__symbol,
-        count(case when trim(raw_side) = '' then 1 end) as missing__side,
+        count(case when trim(side_raw) = '' then 1 end) as missing__side,
         count(case when rejection_reason = 'invalid_side' then 1 end) as invalid__side,
-        count(case when trim(raw_quantity) = '' then 1 end) as missing__quantity,
+        count(case when trim(quantity_raw) = '' then 1 end) as missing__quantity,
         count(case when rejection_reason = 'invalid_quantity' then 1 end) as invalid__quantity,
-        count(case when trim(raw_price) = '' then 1 end) as missing__price,
+        count(case when trim(price_raw) = '' then 1 end) as missing__price,
         count(case when rejection_reason = 'invalid_price' then 1 end) as invalid__price
     from quarantined
 ),

@@ -6,7 +6,7 @@ trades as (
 
 aggregated as (
     select
-        week_start_date,
+        trade_week,
         client_type,
         user_id,
         symbol,
@@ -14,17 +14,18 @@ aggregated as (
         sum(pnl) as total_pnl,
         count(*) as trade_count
     from trades
-    group by week_start_date, client_type, user_id, symbol
+    group by trade_week, client_type, user_id, symbol
 ),
 
 final as (
     select
-        week_start_date,
+        trade_week,
         client_type,
         user_id,
         symbol,
         cast(total_volume as decimal(38, 6)) as total_volume,
-        cast(total_pnl as decimal(38, 12)) as total_pnl,
+        -- cash to the cent, half away from zero (the same on every engine)
+        cast(round(total_pnl, 2) as decimal(18, 2)) as total_pnl,
         cast(trade_count as bigint) as trade_count
     from aggregated
 )

@@ -18,7 +18,7 @@ accepted as (
         pnl,
         -- dates and times
         traded_at,
-        week_start_date,
+        trade_week,
         -- lineage
         source_file,
         line_number

@@ -105,7 +105,7 @@ def trades() -> None:
     st.caption("From marts.weekly_trades (one row per week, client type, user and symbol).")
     if not ui.has_data("trades", "marts.weekly_trades"):
         return ui.footer()
-    first, last = _extent("marts.weekly_trades", "week_start_date")
+    first, last = _extent("marts.weekly_trades", "trade_week")
     left, right = st.columns(2)
     with left:
         types = _values("marts.weekly_trades", "client_type")
@@ -126,7 +126,7 @@ def trades() -> None:
     ui.show(
         charts.over_time(
             ui.fetch(queries.trades_weekly_volume(chosen, start, end)).frame(),
-            x="week_start_date",
+            x="trade_week",
             y="total_volume",
             category="client_type",
             grain="week",
@@ -274,13 +274,13 @@ def streaming() -> None:
         "zero counts), and the outage question for a window you give."
     )
     if ui.has_data("streaming", "marts.streaming_monthly_kpis"):
-        first, last = _extent("marts.streaming_monthly_kpis", "month_start_date")
+        first, last = _extent("marts.streaming_monthly_kpis", "stream_month")
         start, end = ui.date_range("Months starting", first, last, "streaming_months")
         kpis = ui.fetch(queries.streaming_kpis([name for name, _, _ in STREAMING_KPIS], start, end))
         ui.show(
             charts.small_multiples(
                 kpis.frame(),
-                x="month_start_date",
+                x="stream_month",
                 grain="month",
                 panels=[(name, label, ",.2~f") for name, label, _ in STREAMING_KPIS],
                 title="Streaming KPIs by month",
@@ -333,7 +333,7 @@ def retail() -> None:
     )
     if not ui.has_data("retail", "marts.regional_monthly_metrics"):
         return ui.footer()
-    first, last = _extent("marts.regional_monthly_metrics", "month_start_date")
+    first, last = _extent("marts.regional_monthly_metrics", "transaction_month")
     regions = _values("marts.regional_monthly_metrics", "region")
     left, middle, right = st.columns(3)
     with left:
@@ -360,7 +360,7 @@ def retail() -> None:
     ui.show(
         charts.over_time(
             ui.fetch(queries.retail_by_region_month(chosen_regions, start, end)).frame(),
-            x="month_start_date",
+            x="transaction_month",
             y="revenue",
             category="region",
             grain="month",
@@ -373,7 +373,7 @@ def retail() -> None:
         ui.show(
             charts.over_time(
                 ui.fetch(queries.retail_by_category_month(chosen_categories, start, end)).frame(),
-                x="month_start_date",
+                x="transaction_month",
                 y="revenue",
                 category="product_category",
                 grain="month",

@@ -77,7 +77,7 @@ CHART_NAMES = (
     "retail_regional_revenue",
     "retail_category_revenue",
 )
-# The columns of marts.streaming_monthly_kpis after month_start_date, with their labels and the
+# The columns of marts.streaming_monthly_kpis after stream_month, with their labels and the
 # decimals the table shows (the median is in GiB, to 6 decimals in the mart).
 STREAMING_KPIS: tuple[tuple[str, str, int], ...] = (
     ("pct_streams_based_on_books", "streams of movies based on books (%)", 2),
@@ -351,7 +351,7 @@ def trades_section(con: duckdb.DuckDBPyConnection) -> Section:
         "Weekly trading volume by client type",
         charts.over_time(
             queries.run(con, queries.trades_weekly_volume()).frame(),
-            x="week_start_date",
+            x="trade_week",
             y="total_volume",
             category="client_type",
             grain="week",
@@ -475,7 +475,7 @@ def streaming_section(con: duckdb.DuckDBPyConnection) -> Section:
         "Streaming KPIs by month",
         charts.small_multiples(
             kpis.frame(),
-            x="month_start_date",
+            x="stream_month",
             grain="month",
             panels=[(name, label, ",.2~f") for name, label, _ in STREAMING_KPIS],
             title="Streaming KPIs by month",
@@ -507,7 +507,7 @@ def retail_section(con: duckdb.DuckDBPyConnection) -> Section:
         "Revenue by region and month",
         charts.over_time(
             queries.run(con, queries.retail_by_region_month()).frame(),
-            x="month_start_date",
+            x="transaction_month",
             y="revenue",
             category="region",
             grain="month",
@@ -528,7 +528,7 @@ def retail_section(con: duckdb.DuckDBPyConnection) -> Section:
             "Revenue by product category and month",
             charts.over_time(
                 queries.run(con, queries.retail_by_category_month()).frame(),
-                x="month_start_date",
+                x="transaction_month",
                 y="revenue",
                 category="product_category",
                 grain="month",

@@ -266,8 +266,8 @@ def _trades_where(
     return _where(
         [
             ("client_type", client_types),
-            ("week_start_date >= ?", first),
-            ("week_start_date <= ?", last),
+            ("trade_week >= ?", first),
+            ("trade_week <= ?", last),
         ]
     )
 
@@ -277,7 +277,7 @@ def trades_weekly_volume(
 ) -> Query:
     where, params = _trades_where(client_types, first, last)
     return Query(
-        "select week_start_date, client_type, sum(total_volume) as total_volume,"
+        "select trade_week, client_type, sum(total_volume) as total_volume,"
         f" sum(trade_count) as trade_count from marts.weekly_trades{where}"
         " group by all order by 1, 2",
         params,
@@ -385,9 +385,9 @@ def sales_dates() -> Query:
 def streaming_kpis(
     columns: Sequence[str], first: date | None = None, last: date | None = None
 ) -> Query:
-    where, params = _where([("month_start_date >= ?", first), ("month_start_date <= ?", last)])
+    where, params = _where([("stream_month >= ?", first), ("stream_month <= ?", last)])
     return Query(
-        f"select month_start_date, {', '.join(columns)}"
+        f"select stream_month, {', '.join(columns)}"
         f" from marts.streaming_monthly_kpis{where} order by 1",
         params,
     )
@@ -411,7 +411,7 @@ def _retail_where(
     column: str, values: Sequence[str] | None, first: date | None, last: date | None
 ) -> tuple[str, tuple[Any, ...]]:
     return _where(
-        [(column, values), ("month_start_date >= ?", first), ("month_start_date <= ?", last)]
+        [(column, values), ("transaction_month >= ?", first), ("transaction_month <= ?", last)]
     )
 
 
@@ -420,7 +420,7 @@ def retail_by_region_month(
 ) -> Query:
     where, params = _retail_where("region", regions, first, last)
     return Query(
-        "select month_start_date, region, transaction_count, units_sold, revenue"
+        "select transaction_month, region, transaction_count, units_sold, revenue"
         f" from marts.regional_monthly_metrics{where}"
         " order by 1, 2",
         params,
@@ -444,7 +444,7 @@ def retail_by_category_month(
 ) -> Query:
     where, params = _retail_where("product_category", categories, first, last)
     return Query(
-        "select month_start_date, product_category, transaction_count, units_sold, revenue"
+        "select transaction_month, product_category, transaction_count, units_sold, revenue"
         f" from marts.category_monthly_trends{where} order by 1, 2",
         params,
     )

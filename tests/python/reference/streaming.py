@@ -89,7 +89,7 @@ RULE_REASONS: dict[str, tuple[str, ...]] = {
 }
 
 KPI_COLUMNS = (
-    "month_start_date",
+    "stream_month",
     "pct_streams_based_on_books",
     "singaporean_book_movies_streamed",
     "avg_stream_duration_minutes",
@@ -742,7 +742,7 @@ class StreamingReference:
             mine = by_month.get(month, [])
             rows.append(
                 {
-                    "month_start_date": month,
+                    "stream_month": month,
                     "pct_streams_based_on_books": _pct_based_on_books(mine, movies),
                     "singaporean_book_movies_streamed": len(
                         {s["movie_id"] for s in mine if _is_singaporean(s, movies, books, authors)}

@@ -25,7 +25,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from reference.csv_file import file_records
@@ -50,6 +50,8 @@ REASONS: tuple[str, ...] = (
     "invalid_quantity",
     "invalid_price",
 )
+#: the mart's total_pnl is rounded to this (cents)
+CENT = Decimal("0.01")
 #: the raw column each reason is about (data quality: invalid values per column)
 REASON_COLUMN = {
     "invalid_timestamp": "timestamp",
@@ -145,7 +147,7 @@ def staged_values(values: dict[str, str]) -> tuple[object, ...]:
 
 @dataclass(frozen=True)
 class Trade:
-    week_start_date: date
+    trade_week: date
     client_type: str
     user_id: int
     symbol: str
@@ -195,7 +197,7 @@ class RowOutcome:
 
 @dataclass(frozen=True)
 class TradesExpected:
-    #: (week_start_date, client_type, user_id, symbol) -> (total_volume, total_pnl, trade_count)
+    #: (trade_week, client_type, user_id, symbol) -> (total_volume, total_pnl, trade_count)
     weekly: dict[tuple[date, str, int, str], tuple[Decimal, Decimal, int]]
     accounting: dict[str, tuple[int, int, int, int]]
     reasons: dict[tuple[str, str], int]
@@ -284,9 +286,11 @@ def compute_trades(raw_dir: Path) -> TradesExpected:
         if o.trade is None:
             continue
         t = o.trade
-        key = (t.week_start_date, t.client_type, t.user_id, t.symbol)
+        key = (t.trade_week, t.client_type, t.user_id, t.symbol)
         volume, pnl, count = weekly.get(key, (Decimal(0), Decimal(0), 0))
         weekly[key] = (volume + t.quantity, pnl + t.pnl, count + 1)
+    # the mart's total_pnl is the exact sum rounded to the cent, ties away from zero
+    weekly = {k: (v, p.quantize(CENT, ROUND_HALF_UP), c) for k, (v, p, c) in weekly.items()}
 
     bronze: dict[int, list] = {}
     for (_, client_type, user, _), (volume, pnl, count) in weekly.items():

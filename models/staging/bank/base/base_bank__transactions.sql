@@ -6,9 +6,9 @@
     Classified by classified_records; the rules are the doc block bank_rules
     (models/staging/bank/bank.md). -#}
 {%- set raw_columns = [
-    'raw_transaction_id', 'raw_customer_id', 'raw_customer_dob', 'raw_gender', 'raw_location',
-    'raw_account_balance', 'raw_transaction_date', 'raw_transaction_time',
-    'raw_transaction_amount',
+    'transaction_id_raw', 'customer_id_raw', 'customer_dob_raw', 'gender_raw', 'location_raw',
+    'account_balance_raw', 'transaction_date_raw', 'transaction_time_raw',
+    'transaction_amount_raw',
 ] %}
 
 with
@@ -27,15 +27,15 @@ mapped as (
         lines='lines',
         files='files',
         columns={
-            'raw_transaction_id': 'TransactionID',
-            'raw_customer_id': 'CustomerID',
-            'raw_customer_dob': 'CustomerDOB',
-            'raw_gender': 'CustGender',
-            'raw_location': 'CustLocation',
-            'raw_account_balance': 'CustAccountBalance',
-            'raw_transaction_date': 'TransactionDate',
-            'raw_transaction_time': 'TransactionTime',
-            'raw_transaction_amount': 'TransactionAmount (INR)',
+            'transaction_id_raw': 'TransactionID',
+            'customer_id_raw': 'CustomerID',
+            'customer_dob_raw': 'CustomerDOB',
+            'gender_raw': 'CustGender',
+            'location_raw': 'CustLocation',
+            'account_balance_raw': 'CustAccountBalance',
+            'transaction_date_raw': 'TransactionDate',
+            'transaction_time_raw': 'TransactionTime',
+            'transaction_amount_raw': 'TransactionAmount (INR)',
         },
     ) }}
 ),
@@ -44,20 +44,20 @@ parsed as (
     select
         *,
         -- ids
-        nullif(trim(raw_transaction_id), '') as transaction_id,
-        nullif(trim(raw_customer_id), '') as customer_id,
+        nullif(trim(transaction_id_raw), '') as transaction_id,
+        nullif(trim(customer_id_raw), '') as customer_id,
         -- text
-        nullif(upper(trim(raw_location)), '') as location,
+        nullif(upper(trim(location_raw)), '') as location,
         case
-            when upper(trim(raw_gender)) in ('M', 'F', 'T') then upper(trim(raw_gender))
+            when upper(trim(gender_raw)) in ('M', 'F', 'T') then upper(trim(gender_raw))
         end as gender,
         -- numbers
-        {{ parse_decimal('raw_transaction_amount') }} as transaction_amount,
-        {{ parse_decimal('raw_account_balance') }} as account_balance,
-        {{ hhmmss_number('raw_transaction_time') }} as transaction_time_number,
+        {{ parse_decimal('transaction_amount_raw') }} as transaction_amount,
+        {{ parse_decimal('account_balance_raw') }} as account_balance,
+        {{ hhmmss_number('transaction_time_raw') }} as transaction_time_number,
         -- dates
-        {{ parse_day_month_year('raw_transaction_date') }} as transaction_date,
-        {{ parse_day_month_year('raw_customer_dob') }} as customer_dob_as_written
+        {{ parse_day_month_year('transaction_date_raw') }} as transaction_date,
+        {{ parse_day_month_year('customer_dob_raw') }} as customer_dob_as_written
     from mapped
 ),
 
@@ -65,7 +65,7 @@ typed as (
     select
         *,
         {{ hhmmss_to_time('transaction_time_number') }} as transaction_time,
-        {{ birth_date_before('customer_dob_as_written', 'raw_customer_dob', 'transaction_date') }}
+        {{ birth_date_before('customer_dob_as_written', 'customer_dob_raw', 'transaction_date') }}
             as customer_dob,
         coalesce(customer_dob_as_written = date '1800-01-01', false)
             as is_customer_dob_placeholder
@@ -80,12 +80,12 @@ classified as (
         hash_columns=[
             'customer_id',
             'location',
-            ['gender', 'raw_gender'],
-            ['transaction_amount', 'raw_transaction_amount'],
-            ['account_balance', 'raw_account_balance'],
-            ['transaction_date', 'raw_transaction_date'],
-            ['transaction_time', 'raw_transaction_time'],
-            ['customer_dob', 'raw_customer_dob'],
+            ['gender', 'gender_raw'],
+            ['transaction_amount', 'transaction_amount_raw'],
+            ['account_balance', 'account_balance_raw'],
+            ['transaction_date', 'transaction_date_raw'],
+            ['transaction_time', 'transaction_time_raw'],
+            ['customer_dob', 'customer_dob_raw'],
             'is_customer_dob_placeholder',
         ],
         conflict_key=['transaction_id'],

@@ -169,9 +169,9 @@ classified as (
             'product_id',
             'product_category',
             'region',
-            ['quantity', 'raw_quantity'],
-            ['unit_price', 'raw_unit_price'],
-            ['transaction_at', 'raw_transaction_ts'],
+            ['quantity', 'quantity_raw'],
+            ['unit_price', 'unit_price_raw'],
+            ['transaction_at', 'transaction_ts_raw'],
         ],
         conflict_key=['transaction_id'],
         rules=[

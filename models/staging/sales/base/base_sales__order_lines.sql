@@ -26,11 +26,11 @@ mapped as (
         lines='lines',
         files='files',
         columns={
-            'raw_order_id': 'order_id',
-            'raw_ordered_at': 'timestamp',
-            'raw_product_id': 'product_id',
-            'raw_quantity': 'quantity',
-            'raw_unit_price': 'unit_price',
+            'order_id_raw': 'order_id',
+            'ordered_at_raw': 'timestamp',
+            'product_id_raw': 'product_id',
+            'quantity_raw': 'quantity',
+            'unit_price_raw': 'unit_price',
         },
         file_columns=['channel', 'file_date'],
         skip_comments=true,
@@ -40,10 +40,10 @@ mapped as (
 trimmed as (
     select
         *,
-        nullif(trim(raw_order_id), '') as order_id,
-        nullif(trim(raw_product_id), '') as product_id,
-        nullif(trim(raw_ordered_at), '') as ordered_at_text,
-        nullif(trim(raw_quantity), '') as quantity_text
+        nullif(trim(order_id_raw), '') as order_id,
+        nullif(trim(product_id_raw), '') as product_id,
+        nullif(trim(ordered_at_raw), '') as ordered_at_text,
+        nullif(trim(quantity_raw), '') as quantity_text
     from mapped
 ),
 
@@ -59,7 +59,7 @@ parsed as (
                 = ''
                 then {{ try_cast('quantity_text', 'integer') }}
         end as quantity,
-        {{ parse_decimal('raw_unit_price') }} as unit_price,
+        {{ parse_decimal('unit_price_raw') }} as unit_price,
         -- dates and times
         -- the same ISO 8601 rule as trades (the contract says "as for trades")
         {{ parse_iso_timestamp('ordered_at_text', iso_timestamp_zone('ordered_at_text')) }}
@@ -143,11 +143,11 @@ final as (
         -- raw text, kept for quarantined rows only
         {{ quarantined_only([
             'raw_line',
-            'raw_order_id',
-            'raw_ordered_at',
-            'raw_product_id',
-            'raw_quantity',
-            'raw_unit_price',
+            'order_id_raw',
+            'ordered_at_raw',
+            'product_id_raw',
+            'quantity_raw',
+            'unit_price_raw',
         ]) }}
     from classified
 )

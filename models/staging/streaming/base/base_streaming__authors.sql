@@ -23,14 +23,14 @@ records as (
         files='files',
         entity='authors',
         fields={
-            'raw_id': '$.id',
-            'raw_name': '$.name',
-            'raw_nationality': '$.nationality',
-            'raw_birth_date': '$.birth.date',
-            'raw_birth_city': '$.birth.place.city',
-            'raw_birth_country': '$.birth.place.country',
-            'raw_updated_at': '$.updated_at',
-            'raw_deleted': '$._deleted',
+            'id_raw': '$.id',
+            'name_raw': '$.name',
+            'nationality_raw': '$.nationality',
+            'birth_date_raw': '$.birth.date',
+            'birth_city_raw': '$.birth.place.city',
+            'birth_country_raw': '$.birth.place.country',
+            'updated_at_raw': '$.updated_at',
+            'deleted_raw': '$._deleted',
         },
     ) }}
 ),
@@ -38,7 +38,7 @@ records as (
 keyed as (
     select
         *,
-        {{ streaming_record_keys('raw_id', 'raw_updated_at', 'raw_deleted') }}
+        {{ streaming_record_keys('id_raw', 'updated_at_raw', 'deleted_raw') }}
     from records
 ),
 
@@ -48,12 +48,12 @@ parsed as (
         -- ids
         {{ parse_integer('id_text') }} as author_id,
         -- text
-        {{ streaming_unless_deleted(clean_text('raw_name')) }} as author_name,
-        {{ streaming_unless_deleted(clean_text('raw_nationality')) }} as nationality_as_written,
-        {{ streaming_unless_deleted(clean_text('raw_birth_city')) }} as birth_city,
-        {{ streaming_unless_deleted(clean_text('raw_birth_country')) }} as birth_country,
+        {{ streaming_unless_deleted(clean_text('name_raw')) }} as author_name,
+        {{ streaming_unless_deleted(clean_text('nationality_raw')) }} as nationality_as_written,
+        {{ streaming_unless_deleted(clean_text('birth_city_raw')) }} as birth_city,
+        {{ streaming_unless_deleted(clean_text('birth_country_raw')) }} as birth_country,
         -- dates and times
-        {{ streaming_unless_deleted(parse_iso_date('trim(raw_birth_date)')) }} as birth_date,
+        {{ streaming_unless_deleted(parse_iso_date('trim(birth_date_raw)')) }} as birth_date,
         {{ parse_iso_timestamp('updated_at_text', iso_timestamp_zone('updated_at_text')) }}
             as updated_at
     from keyed
@@ -96,14 +96,14 @@ final as (
         -- raw text, kept for quarantined records only
         {{ quarantined_only([
             'raw_record',
-            'raw_id',
-            'raw_name',
-            'raw_nationality',
-            'raw_birth_date',
-            'raw_birth_city',
-            'raw_birth_country',
-            'raw_updated_at',
-            'raw_deleted',
+            'id_raw',
+            'name_raw',
+            'nationality_raw',
+            'birth_date_raw',
+            'birth_city_raw',
+            'birth_country_raw',
+            'updated_at_raw',
+            'deleted_raw',
         ]) }}
     from classified
 )

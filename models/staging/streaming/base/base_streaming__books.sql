@@ -19,15 +19,15 @@ records as (
         files='files',
         entity='books',
         fields={
-            'raw_id': '$.id',
-            'raw_title': '$.title',
-            'raw_author_id': '$.author_id',
-            'raw_published_year': '$.published.year',
-            'raw_publisher': '$.published.publisher',
-            'raw_genres': '$.genres',
-            'raw_isbn': '$.isbn',
-            'raw_updated_at': '$.updated_at',
-            'raw_deleted': '$._deleted',
+            'id_raw': '$.id',
+            'title_raw': '$.title',
+            'author_id_raw': '$.author_id',
+            'published_year_raw': '$.published.year',
+            'publisher_raw': '$.published.publisher',
+            'genres_raw': '$.genres',
+            'isbn_raw': '$.isbn',
+            'updated_at_raw': '$.updated_at',
+            'deleted_raw': '$._deleted',
         },
     ) }}
 ),
@@ -36,7 +36,7 @@ keyed as (
     select
         *,
         {{ json_extract_value('record', '$.genres') }} as genres_json,
-        {{ streaming_record_keys('raw_id', 'raw_updated_at', 'raw_deleted') }}
+        {{ streaming_record_keys('id_raw', 'updated_at_raw', 'deleted_raw') }}
     from records
 ),
 
@@ -45,16 +45,16 @@ typed as (
         *,
         -- ids
         {{ parse_integer('id_text') }} as book_id,
-        {{ streaming_unless_deleted(parse_integer('trim(raw_author_id)')) }} as author_id,
+        {{ streaming_unless_deleted(parse_integer('trim(author_id_raw)')) }} as author_id,
         -- text
-        {{ streaming_unless_deleted(clean_text('raw_title')) }} as book_title,
-        {{ streaming_unless_deleted(clean_text('raw_publisher')) }} as publisher,
-        {{ streaming_unless_deleted("nullif(trim(raw_isbn), '')") }} as isbn,
+        {{ streaming_unless_deleted(clean_text('title_raw')) }} as book_title,
+        {{ streaming_unless_deleted(clean_text('publisher_raw')) }} as publisher,
+        {{ streaming_unless_deleted("nullif(trim(isbn_raw), '')") }} as isbn,
         -- each genre cleaned, empty ones left out, in order; null when genres is not a list
         {{ streaming_unless_deleted(json_cleaned_text_list('genres_json')) }} as genres,
         -- numbers
         {{ streaming_unless_deleted(
-            try_cast(parse_integer('trim(raw_published_year)'), 'integer')
+            try_cast(parse_integer('trim(published_year_raw)'), 'integer')
         ) }} as published_year,
         -- dates and times
         {{ parse_iso_timestamp('updated_at_text', iso_timestamp_zone('updated_at_text')) }}
@@ -90,15 +90,15 @@ final as (
         -- raw text, kept for quarantined records only
         {{ quarantined_only([
             'raw_record',
-            'raw_id',
-            'raw_title',
-            'raw_author_id',
-            'raw_published_year',
-            'raw_publisher',
-            'raw_genres',
-            'raw_isbn',
-            'raw_updated_at',
-            'raw_deleted',
+            'id_raw',
+            'title_raw',
+            'author_id_raw',
+            'published_year_raw',
+            'publisher_raw',
+            'genres_raw',
+            'isbn_raw',
+            'updated_at_raw',
+            'deleted_raw',
         ]) }}
     from classified
 )

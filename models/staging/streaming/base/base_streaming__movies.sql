@@ -19,14 +19,14 @@ records as (
         lines='lines',
         files='files',
         columns={
-            'raw_id': 'id',
-            'raw_title': 'title',
-            'raw_duration_mins': 'duration_mins',
-            'raw_based_on_book': 'based_on_book',
-            'raw_book_id': 'book_id',
-            'raw_release_year': 'release_year',
-            'raw_updated_at': 'updated_at',
-            'raw_deleted': '_deleted',
+            'id_raw': 'id',
+            'title_raw': 'title',
+            'duration_mins_raw': 'duration_mins',
+            'based_on_book_raw': 'based_on_book',
+            'book_id_raw': 'book_id',
+            'release_year_raw': 'release_year',
+            'updated_at_raw': 'updated_at',
+            'deleted_raw': '_deleted',
         },
     ) }}
 ),
@@ -34,9 +34,9 @@ records as (
 keyed as (
     select
         *,
-        nullif(trim(raw_duration_mins), '') as duration_mins_text,
-        nullif(trim(raw_based_on_book), '') as based_on_book_text,
-        {{ streaming_record_keys('raw_id', 'raw_updated_at', 'raw_deleted') }}
+        nullif(trim(duration_mins_raw), '') as duration_mins_text,
+        nullif(trim(based_on_book_raw), '') as based_on_book_text,
+        {{ streaming_record_keys('id_raw', 'updated_at_raw', 'deleted_raw') }}
     from records
 ),
 
@@ -45,14 +45,14 @@ typed as (
         *,
         -- ids
         {{ parse_integer('id_text') }} as movie_id,
-        {{ streaming_unless_deleted(parse_integer('trim(raw_book_id)')) }} as book_id,
+        {{ streaming_unless_deleted(parse_integer('trim(book_id_raw)')) }} as book_id,
         -- text
-        {{ streaming_unless_deleted(clean_text('raw_title')) }} as movie_title,
+        {{ streaming_unless_deleted(clean_text('title_raw')) }} as movie_title,
         -- numbers
         {{ streaming_unless_deleted(parse_positive_integer('duration_mins_text')) }}
             as duration_mins,
         {{ streaming_unless_deleted(
-            try_cast(parse_integer('trim(raw_release_year)'), 'integer')
+            try_cast(parse_integer('trim(release_year_raw)'), 'integer')
         ) }} as release_year,
         -- flags
         {{ streaming_unless_deleted(parse_boolean_text('based_on_book_text')) }}
@@ -96,14 +96,14 @@ final as (
         -- raw text, kept for quarantined records only
         {{ quarantined_only([
             'raw_record',
-            'raw_id',
-            'raw_title',
-            'raw_duration_mins',
-            'raw_based_on_book',
-            'raw_book_id',
-            'raw_release_year',
-            'raw_updated_at',
-            'raw_deleted',
+            'id_raw',
+            'title_raw',
+            'duration_mins_raw',
+            'based_on_book_raw',
+            'book_id_raw',
+            'release_year_raw',
+            'updated_at_raw',
+            'deleted_raw',
         ]) }}
     from classified
 )

@@ -20,16 +20,16 @@ records as (
         files='files',
         entity='reviews',
         fields={
-            'raw_id': '$.id',
-            'raw_user_id': '$.user_id',
-            'raw_movie_id': '$.movie_id',
-            'raw_rating': '$.rating',
-            'raw_text': '$.text',
-            'raw_created_at': '$.created_at',
-            'raw_device': '$.meta.device',
-            'raw_likes': '$.meta.likes',
-            'raw_updated_at': '$.updated_at',
-            'raw_deleted': '$._deleted',
+            'id_raw': '$.id',
+            'user_id_raw': '$.user_id',
+            'movie_id_raw': '$.movie_id',
+            'rating_raw': '$.rating',
+            'text_raw': '$.text',
+            'created_at_raw': '$.created_at',
+            'device_raw': '$.meta.device',
+            'likes_raw': '$.meta.likes',
+            'updated_at_raw': '$.updated_at',
+            'deleted_raw': '$._deleted',
         },
     ) }}
 ),
@@ -37,10 +37,10 @@ records as (
 keyed as (
     select
         *,
-        nullif(trim(raw_movie_id), '') as movie_id_text,
-        nullif(trim(raw_rating), '') as rating_text,
-        nullif(trim(raw_created_at), '') as created_at_text,
-        {{ streaming_record_keys('raw_id', 'raw_updated_at', 'raw_deleted') }}
+        nullif(trim(movie_id_raw), '') as movie_id_text,
+        nullif(trim(rating_raw), '') as rating_text,
+        nullif(trim(created_at_raw), '') as created_at_text,
+        {{ streaming_record_keys('id_raw', 'updated_at_raw', 'deleted_raw') }}
     from records
 ),
 
@@ -49,14 +49,14 @@ typed as (
         *,
         -- ids
         {{ parse_integer('id_text') }} as review_id,
-        {{ streaming_unless_deleted(parse_integer('trim(raw_user_id)')) }} as user_id,
+        {{ streaming_unless_deleted(parse_integer('trim(user_id_raw)')) }} as user_id,
         {{ streaming_unless_deleted(parse_integer('movie_id_text')) }} as movie_id,
         -- text
-        {{ streaming_unless_deleted(clean_text('raw_text')) }} as review_text,
-        {{ streaming_unless_deleted(clean_text('raw_device')) }} as device,
+        {{ streaming_unless_deleted(clean_text('text_raw')) }} as review_text,
+        {{ streaming_unless_deleted(clean_text('device_raw')) }} as device,
         -- numbers
         {{ try_cast(parse_integer('rating_text'), 'integer') }} as rating_number,
-        {{ streaming_unless_deleted(try_cast(parse_integer('trim(raw_likes)'), 'integer')) }}
+        {{ streaming_unless_deleted(try_cast(parse_integer('trim(likes_raw)'), 'integer')) }}
             as like_count,
         -- dates and times
         {{ streaming_unless_deleted(
@@ -112,16 +112,16 @@ final as (
         -- raw text, kept for quarantined records only
         {{ quarantined_only([
             'raw_record',
-            'raw_id',
-            'raw_user_id',
-            'raw_movie_id',
-            'raw_rating',
-            'raw_text',
-            'raw_created_at',
-            'raw_device',
-            'raw_likes',
-            'raw_updated_at',
-            'raw_deleted',
+            'id_raw',
+            'user_id_raw',
+            'movie_id_raw',
+            'rating_raw',
+            'text_raw',
+            'created_at_raw',
+            'device_raw',
+            'likes_raw',
+            'updated_at_raw',
+            'deleted_raw',
         ]) }}
     from classified
 )

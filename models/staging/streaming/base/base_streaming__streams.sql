@@ -27,14 +27,14 @@ records as (
         lines='lines',
         files='files',
         columns={
-            'raw_id': 'id',
-            'raw_user_id': 'user_id',
-            'raw_movie_id': 'movie_id',
-            'raw_start_at': 'start_at',
-            'raw_end_at': 'end_at',
-            'raw_size_mb': 'size_mb',
-            'raw_updated_at': 'updated_at',
-            'raw_deleted': '_deleted',
+            'id_raw': 'id',
+            'user_id_raw': 'user_id',
+            'movie_id_raw': 'movie_id',
+            'start_at_raw': 'start_at',
+            'end_at_raw': 'end_at',
+            'size_mb_raw': 'size_mb',
+            'updated_at_raw': 'updated_at',
+            'deleted_raw': '_deleted',
         },
     ) }}
 ),
@@ -42,9 +42,9 @@ records as (
 keyed as (
     select
         *,
-        nullif(trim(raw_start_at), '') as start_at_text,
-        nullif(trim(raw_end_at), '') as end_at_text,
-        {{ streaming_record_keys('raw_id', 'raw_updated_at', 'raw_deleted') }}
+        nullif(trim(start_at_raw), '') as start_at_text,
+        nullif(trim(end_at_raw), '') as end_at_text,
+        {{ streaming_record_keys('id_raw', 'updated_at_raw', 'deleted_raw') }}
     from records
 ),
 
@@ -53,10 +53,10 @@ typed as (
         *,
         -- ids
         {{ parse_integer('id_text') }} as stream_id,
-        {{ streaming_unless_deleted(parse_integer('trim(raw_user_id)')) }} as user_id,
-        {{ streaming_unless_deleted(parse_integer('trim(raw_movie_id)')) }} as movie_id,
+        {{ streaming_unless_deleted(parse_integer('trim(user_id_raw)')) }} as user_id,
+        {{ streaming_unless_deleted(parse_integer('trim(movie_id_raw)')) }} as movie_id,
         -- numbers
-        {{ streaming_unless_deleted(parse_decimal('raw_size_mb', scale=6, rounded=true)) }}
+        {{ streaming_unless_deleted(parse_decimal('size_mb_raw', scale=6, rounded=true)) }}
             as size_mb,
         -- dates and times
         {{ streaming_unless_deleted(
@@ -106,14 +106,14 @@ final as (
         -- raw text, kept for quarantined records only
         {{ quarantined_only([
             'raw_record',
-            'raw_id',
-            'raw_user_id',
-            'raw_movie_id',
-            'raw_start_at',
-            'raw_end_at',
-            'raw_size_mb',
-            'raw_updated_at',
-            'raw_deleted',
+            'id_raw',
+            'user_id_raw',
+            'movie_id_raw',
+            'start_at_raw',
+            'end_at_raw',
+            'size_mb_raw',
+            'updated_at_raw',
+            'deleted_raw',
         ]) }}
     from classified
 )

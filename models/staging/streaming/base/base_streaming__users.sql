@@ -19,13 +19,13 @@ records as (
         lines='lines',
         files='files',
         columns={
-            'raw_id': 'id',
-            'raw_name': 'name',
-            'raw_email': 'email',
-            'raw_country': 'country',
-            'raw_signup_date': 'signup_date',
-            'raw_updated_at': 'updated_at',
-            'raw_deleted': '_deleted',
+            'id_raw': 'id',
+            'name_raw': 'name',
+            'email_raw': 'email',
+            'country_raw': 'country',
+            'signup_date_raw': 'signup_date',
+            'updated_at_raw': 'updated_at',
+            'deleted_raw': '_deleted',
         },
     ) }}
 ),
@@ -33,7 +33,7 @@ records as (
 keyed as (
     select
         *,
-        {{ streaming_record_keys('raw_id', 'raw_updated_at', 'raw_deleted') }}
+        {{ streaming_record_keys('id_raw', 'updated_at_raw', 'deleted_raw') }}
     from records
 ),
 
@@ -43,11 +43,11 @@ typed as (
         -- ids
         {{ parse_integer('id_text') }} as user_id,
         -- text
-        {{ streaming_unless_deleted(clean_text('raw_name')) }} as user_name,
-        {{ streaming_unless_deleted("nullif(lower(trim(raw_email)), '')") }} as email,
-        {{ streaming_unless_deleted(clean_text('raw_country')) }} as country,
+        {{ streaming_unless_deleted(clean_text('name_raw')) }} as user_name,
+        {{ streaming_unless_deleted("nullif(lower(trim(email_raw)), '')") }} as email,
+        {{ streaming_unless_deleted(clean_text('country_raw')) }} as country,
         -- dates and times
-        {{ streaming_unless_deleted(parse_iso_date('trim(raw_signup_date)')) }} as signup_date,
+        {{ streaming_unless_deleted(parse_iso_date('trim(signup_date_raw)')) }} as signup_date,
         {{ parse_iso_timestamp('updated_at_text', iso_timestamp_zone('updated_at_text')) }}
             as updated_at
     from keyed
@@ -76,13 +76,13 @@ final as (
         -- raw text, kept for quarantined records only
         {{ quarantined_only([
             'raw_record',
-            'raw_id',
-            'raw_name',
-            'raw_email',
-            'raw_country',
-            'raw_signup_date',
-            'raw_updated_at',
-            'raw_deleted',
+            'id_raw',
+            'name_raw',
+            'email_raw',
+            'country_raw',
+            'signup_date_raw',
+            'updated_at_raw',
+            'deleted_raw',
         ]) }}
     from classified
 )

@@ -6,8 +6,8 @@
     Classified by classified_records; the rules are the doc block trades_rules
     (models/staging/trades/trades.md). -#}
 {%- set raw_columns = [
-    'raw_timestamp', 'raw_user_id', 'raw_client_type', 'raw_symbol', 'raw_side',
-    'raw_quantity', 'raw_price',
+    'timestamp_raw', 'user_id_raw', 'client_type_raw', 'symbol_raw', 'side_raw',
+    'quantity_raw', 'price_raw',
 ] %}
 
 with
@@ -26,13 +26,13 @@ mapped as (
         lines='lines',
         files='files',
         columns={
-            'raw_timestamp': 'timestamp',
-            'raw_user_id': 'user_id',
-            'raw_client_type': 'client_type',
-            'raw_symbol': 'symbol',
-            'raw_side': 'side',
-            'raw_quantity': 'quantity',
-            'raw_price': 'price',
+            'timestamp_raw': 'timestamp',
+            'user_id_raw': 'user_id',
+            'client_type_raw': 'client_type',
+            'symbol_raw': 'symbol',
+            'side_raw': 'side',
+            'quantity_raw': 'quantity',
+            'price_raw': 'price',
         },
     ) }}
 ),
@@ -40,13 +40,13 @@ mapped as (
 trimmed as (
     select
         *,
-        trim(raw_timestamp) as timestamp_text,
-        trim(raw_user_id) as user_id_text,
-        lower(trim(raw_client_type)) as client_type_text,
-        upper(trim(raw_symbol)) as symbol_text,
-        lower(trim(raw_side)) as side_text,
-        trim(raw_quantity) as quantity_text,
-        trim(raw_price) as price_text
+        trim(timestamp_raw) as timestamp_text,
+        trim(user_id_raw) as user_id_text,
+        lower(trim(client_type_raw)) as client_type_text,
+        upper(trim(symbol_raw)) as symbol_text,
+        lower(trim(side_raw)) as side_text,
+        trim(quantity_raw) as quantity_text,
+        trim(price_raw) as price_text
     from mapped
 ),
 
@@ -94,13 +94,13 @@ classified as (
         records='typed',
         checks=[('malformed_row', 'not is_well_formed')],
         hash_columns=[
-            ['traded_at', 'raw_timestamp'],
-            ['user_id', 'raw_user_id'],
-            ['client_type', 'raw_client_type'],
-            ['symbol', 'raw_symbol'],
-            ['side', 'raw_side'],
-            ['quantity', 'raw_quantity'],
-            ['price', 'raw_price'],
+            ['traded_at', 'timestamp_raw'],
+            ['user_id', 'user_id_raw'],
+            ['client_type', 'client_type_raw'],
+            ['symbol', 'symbol_raw'],
+            ['side', 'side_raw'],
+            ['quantity', 'quantity_raw'],
+            ['price', 'price_raw'],
         ],
         rules=[
             ('invalid_timestamp', 'traded_at is null'),
@@ -142,7 +142,7 @@ final as (
         end * cast(quantity as decimal(38, 6)) * price as pnl,
         -- dates and times
         traded_at,
-        cast(date_trunc('week', traded_at) as date) as week_start_date,
+        cast(date_trunc('week', traded_at) as date) as trade_week,
         -- raw text, kept for quarantined rows only
         {{ quarantined_only(['raw_line'] + raw_columns) }}
     from classified
