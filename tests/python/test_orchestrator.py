@@ -248,12 +248,12 @@ def test_a_new_sales_file_starts_one_build_that_publishes_the_new_day(
     assert {(date.fromisoformat(NEW_DAY), channel) for channel in CHANNELS} <= published.keys()
     assert published == compute_sales(flow.raw).daily_sales
 
-    # the run's events are that build's dbt results: a materialization for each of the 42
+    # the run's events are that build's dbt results: a materialization for each of the 43
     # models and seeds of sales_with_accounting, a passing check for each of its tests
     job = flow.result.job_def
     materialized = {e.asset_key for e in events_of(flow.result, "ASSET_MATERIALIZATION")}
     assert materialized == set(job.asset_layer.selected_asset_keys)
-    assert len(materialized) == 42
+    assert len(materialized) == 43
     checks = [e.event_specific_data for e in events_of(flow.result, "ASSET_CHECK_EVALUATION")]
     assert len(checks) > 90 and all(check.passed for check in checks)
     from dagster import AssetKey

@@ -210,7 +210,10 @@ def test_sample_equals_duckdb(
     )
     assert leftovers == []
 
-    tables = warehouse.tables()
+    # base_retail__transaction_lines holds the records of the files a build is loading: a
+    # table on DuckDB, filled while the build ran; a view on PostgreSQL, empty once the
+    # inventory lists those files. What it held is in the classified rows, compared below.
+    tables = [t for t in warehouse.tables() if t != "staging.base_retail__transaction_lines"]
     # every source, each from its files to its marts, and the accounting over them
     for expected in (
         "staging.stg_bank__transactions",

@@ -78,7 +78,9 @@ typed as (
 -- last, revenue_outlier: the IQR rule per (product, sales date) over that day's valid
 -- original lines of every channel (a new day never changes an old day's outliers). Groups of
 -- fewer than {{ min_lines }} lines have no meaningful IQR: their lines are never outliers.
--- quantile_cont on decimal(38, 6) is exact (interpolation adds at most 4 decimals).
+-- The quartiles are taken on decimal(38, 10): a revenue has at most 6 decimals and the
+-- interpolation adds at most 2, so quantile_cont (which keeps its input's scale) is exact;
+-- Spark's percentile() is double precision, cast back to the same decimal(38, 10).
 classified as (
     {{ classified_records(
         records='typed',
@@ -98,10 +100,12 @@ classified as (
         ],
         late_columns=[
             ('outlier_group_lines', 'case when passes_rules then count(*) ' ~ same_day ~ ' end'),
-            ('revenue_q1', 'case when passes_rules then '
-                ~ continuous_quantile('cast(revenue as decimal(38, 6))', 0.25) ~ ' ' ~ same_day ~ ' end'),
-            ('revenue_q3', 'case when passes_rules then '
-                ~ continuous_quantile('cast(revenue as decimal(38, 6))', 0.75) ~ ' ' ~ same_day ~ ' end'),
+            ('revenue_q1', 'case when passes_rules then cast('
+                ~ continuous_quantile('cast(revenue as decimal(38, 10))', 0.25) ~ ' ' ~ same_day
+                ~ ' as decimal(38, 10)) end'),
+            ('revenue_q3', 'case when passes_rules then cast('
+                ~ continuous_quantile('cast(revenue as decimal(38, 10))', 0.75) ~ ' ' ~ same_day
+                ~ ' as decimal(38, 10)) end'),
             ('outlier_lower_bound', 'case when outlier_group_lines >= ' ~ min_lines
                 ~ ' then revenue_q1 - ' ~ spread ~ ' end'),
             ('outlier_upper_bound', 'case when outlier_group_lines >= ' ~ min_lines
