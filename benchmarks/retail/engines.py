@@ -315,7 +315,7 @@ def run_duckdb(raw: Path, out: Path, as_of: dt.date) -> dict[str, int]:
     """)
     positions = ", ".join(f"list_position(header, '{c}') as p_{c}" for c in COLUMNS)
     raw_values = ",\n".join(
-        f"case when well_formed then parsed[p_{c}] end as raw_{c}" for c in COLUMNS
+        f"case when well_formed then parsed[p_{c}] end as {c}_raw" for c in COLUMNS
     )
     ts = "trim(transaction_ts_raw)"
     zone = (

@@ -123,7 +123,7 @@ def test_report_of_the_sample_has_the_source_and_pipeline_charts_and_no_data_not
         )
         assert row in page
     assert "<tr><td>bronze</td>" + cell(9) + cell(68) in page
-    assert cell("-61,544,952.80") in page
+    assert cell("-61,544,952.81") in page  # the sum of the weekly cents
     assert f"<td>bank</td>{cell(3)}{cell(300)}{cell(206)}{cell(8)}{cell(86)}" in page
     assert f"<td>trades</td>{cell(3)}{cell(137)}{cell(91)}{cell(6)}{cell(40)}" in page
     assert f"<td>sales</td>{cell(9)}{cell(360)}{cell(255)}{cell(17)}{cell(88)}" in page
