@@ -1,8 +1,9 @@
 """The `spark` target (dbt-spark in session mode, a local Spark on 2 cores), compared with
 DuckDB row for row.
 
-Spark starts once per test session: one `dbt build --target spark --selector spark_ported`
-of the shipped sample, in one dbt process (one JVM), after the real loader
+Spark starts once per test session: one `dbt build --target spark --selector spark_tested`
+of the shipped sample (what production's `spark_ported` builds, and the dbt unit tests of the
+four CSV sources), in one dbt process (one JVM), after the real loader
 (`analytics-spark-load`) has cut the raw files into the raw tables' parquet files. Spark's
 tables are parquet files under its warehouse folder; the comparison reads those very files
 with DuckDB (no second JVM) and compares every ported mart, quarantine table and accounting
@@ -12,6 +13,7 @@ it leaves out is in docs/operations.md, "Spark".
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -105,7 +107,7 @@ def spark_build(tmp_path_factory: pytest.TempPathFactory) -> SparkBuild:
         str(SAMPLE_RAW_DIR), spark_dir / "raw", declared_tables(prefix=""), log=lambda _: None
     )
     completed = project_command(
-        [str(DBT), "--no-use-colors", "build", "--selector", "spark_ported"], env
+        [str(DBT), "--no-use-colors", "build", "--selector", "spark_tested"], env
     )
     output = completed.stdout + completed.stderr
     assert completed.returncode == 0, output[-6000:]
@@ -152,3 +154,20 @@ def test_sample_equals_duckdb(spark_build: SparkBuild, sample_build: SampleBuild
     assert not diffs, "\n".join(map(str, diffs))
     accounted = spark_rows("select distinct source_name from audit.row_accounting order by 1")
     assert accounted == [("bank",), ("retail",), ("sales",), ("trades",)]
+
+
+def test_unit_tests_pass_on_spark(spark_build: SparkBuild) -> None:
+    """The dbt unit tests of bank, trades, sales and retail ran on Spark and passed: every unit
+    test the manifest holds in those sources' folders is in the build's run_results.json with
+    status pass (none left out of the spark_tested selection, none skipped)."""
+    target = spark_build.spark_dir.parent / "target"
+    manifest = json.loads((target / "manifest.json").read_text())
+    wanted = {
+        unique_id
+        for unique_id, test in manifest["unit_tests"].items()
+        if Path(test["original_file_path"]).parent.name in ("bank", "trades", "sales", "retail")
+    }
+    assert len(wanted) >= 20, sorted(wanted)
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    status = {r["unique_id"]: r["status"] for r in results if r["unique_id"].startswith("unit_")}
+    assert {uid: status.get(uid) for uid in wanted} == dict.fromkeys(wanted, "pass")
