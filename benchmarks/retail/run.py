@@ -54,6 +54,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -87,6 +88,8 @@ ALL = [
 DEFAULT = [e for e in ALL if e not in ("dbt-bank", "dbt-retail-postgres", "dbt-retail-spark")]
 SPARK_RETAIL = ["build", "--selector", "spark_retail"]
 JAVA_HOME = Path("/usr/lib/jvm/java-17-openjdk-amd64")
+# --timeout: the longest one timed run may take before it is killed and counted as failed
+TIMEOUT_SECONDS = 3600.0
 
 
 @dataclass
@@ -106,25 +109,33 @@ class Measure:
 
 def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str, float]:
     """Run cmd under /usr/bin/time -v: (wall seconds, peak RSS in MB, stdout, the 1-minute
-    load average as it started)."""
+    load average as it started). A run longer than --timeout is killed with its whole process
+    group and raises, so the engine is recorded as failed instead of hanging the benchmark."""
     load = os.getloadavg()[0]
     began = time.perf_counter()
-    done = subprocess.run(
+    with subprocess.Popen(
         ["/usr/bin/time", "-v", *cmd],
         cwd=PROJECT_DIR,
         env=env,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        check=False,
-    )
+        start_new_session=True,
+    ) as proc:
+        try:
+            stdout, stderr = proc.communicate(timeout=TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise RuntimeError(
+                f"{' '.join(cmd[:3])} timed out after {TIMEOUT_SECONDS:g} s (--timeout)"
+            ) from None
     seconds = time.perf_counter() - began
-    if done.returncode != 0:
-        raise RuntimeError(
-            f"{' '.join(cmd[:3])} failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}"
-        )
-    match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[:3])} failed:\n{stdout[-3000:]}{stderr[-3000:]}")
+    match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", stderr)
     peak = int(match.group(1)) / 1024 if match else float("nan")
-    return seconds, peak, done.stdout, load
+    return seconds, peak, stdout, load
 
 
 def dbt_env(raw: Path, db: Path, work: Path, memory_limit: str) -> dict[str, str]:
@@ -149,6 +160,7 @@ def link_files(files: list[Path], folder: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global TIMEOUT_SECONDS  # one setting for every timed run
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000, help="retail rows (default 100k)")
     parser.add_argument("--repeats", type=int, default=3)
@@ -168,12 +180,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
     parser.add_argument(
+        "--timeout",
+        type=float,
+        default=TIMEOUT_SECONDS,
+        help="seconds one timed run may take; a longer one is killed and the engine is"
+        " recorded as failed (default 3600)",
+    )
+    parser.add_argument(
         "--retail-dir",
         type=Path,
         help="use the retail files already in DIR/retail/ (all of them, for the full build)"
         " instead of generating; no incremental step then (e.g. the 100M run)",
     )
     args = parser.parse_args(argv)
+    TIMEOUT_SECONDS = args.timeout
     engines = [e for e in args.engines.split(",") if e]
     work: Path = args.work.resolve()
     shutil.rmtree(work, ignore_errors=True)
