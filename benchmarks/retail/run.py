@@ -126,9 +126,10 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, flo
             stdout, stderr = proc.communicate(timeout=TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
+            _, stderr = proc.communicate()
             raise RuntimeError(
-                f"{' '.join(cmd[:3])} timed out after {TIMEOUT_SECONDS:g} s (--timeout)"
+                f"{' '.join(cmd[:3])} timed out after {TIMEOUT_SECONDS:g} s (--timeout):\n"
+                f"{stderr[-3000:]}"
             ) from None
     seconds = time.perf_counter() - began
     if proc.returncode != 0:
