@@ -50,6 +50,7 @@ the table. The generated files and warehouses live under --work and are deleted 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -125,9 +126,14 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, flo
     ) as proc:
         try:
             stdout, stderr = proc.communicate(timeout=TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        except BaseException as stopped:
+            # its own session keeps a Ctrl-C from reaching it: whatever stops the wait (the
+            # timeout, Ctrl-C) stops the run's whole process group too
+            with contextlib.suppress(ProcessLookupError):  # it may have ended meanwhile
+                os.killpg(proc.pid, signal.SIGKILL)
             _, stderr = proc.communicate()
+            if not isinstance(stopped, subprocess.TimeoutExpired):
+                raise
             raise RuntimeError(
                 f"{' '.join(cmd[:3])} timed out after {TIMEOUT_SECONDS:g} s (--timeout):\n"
                 f"{stderr[-3000:]}"
