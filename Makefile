@@ -50,19 +50,20 @@ postgres: env ## start a local PostgreSQL server in .postgres/ (then: source .po
 
 # dbt-score scores the manifest of a `dbt parse` against the in-memory `lint` target, kept in
 # its own folder (target/lint): it never opens the warehouse nor re-parses for other commands.
-# The rules and thresholds are in pyproject.toml ([tool.dbt-score]).
+# The rules and thresholds are in pyproject.toml ([tool.dbt-score]). SQLFluff lints in 2
+# processes (the machines' 2 cores): 74 s against 128 s in one, on 2026-12-07.
 LINTER := DBT_TARGET=lint DBT_TARGET_PATH=target/lint
 lint: env ## ruff, SQLFluff and dbt-score (both against an in-memory target)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint models tests analyses snapshots
+	$(BIN)/sqlfluff lint --processes 2 models tests analyses snapshots
 	$(LINTER) $(BIN)/dbt parse --quiet
 	$(BIN)/dbt-score lint --manifest target/lint/manifest.json
 
 format: env ## apply ruff and SQLFluff fixes
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
-	$(BIN)/sqlfluff fix models tests analyses snapshots
+	$(BIN)/sqlfluff fix --processes 2 models tests analyses snapshots
 
 test: lint ## every check: lint, then pytest in 2 processes (the real dbt on generated data)
 	$(BIN)/pytest -n 2

@@ -1,6 +1,6 @@
 """Shared fixtures: run the real dbt CLI against a temporary DuckDB file and raw folder.
 
-Five things keep the suite fast without weakening it (docs/development.md, "Tests"):
+Six things keep the suite fast without weakening it (docs/development.md, "Tests"):
 
 - **One sample warehouse per session.** The shipped sample is built once (every model, every
   dbt unit and data test, then `dbt docs generate`), started in the background by the
@@ -18,6 +18,13 @@ Five things keep the suite fast without weakening it (docs/development.md, "Test
 - **Unit tests once.** dbt unit tests don't depend on the raw files, so the end-to-end builds
   leave them out (`DBT_EXCLUDE_RESOURCE_TYPES=unit_test`); the sample build runs all of them,
   and `test_dbt_unit_tests.py` checks that every one of them ran and passed there.
+- **A heavy fixture on one worker.** All the tests of a module whose module or session
+  fixture starts an engine or builds a warehouse of its own (`ONE_WORKER_MODULES`) go to one
+  worker, so the fixture is set up once; the other tests are spread one by one, as with
+  xdist's `load` (`pytest_xdist_make_scheduler` below). With plain `load`, a module's tests
+  could land on both workers and each would set the fixture up: the streaming replay's 124 s
+  fixture ran twice in a run of 4 modules on 2026-12-07. (xdist's own `--dist loadgroup`
+  does not group with pytest 9.2: pytest-dev/pytest-xdist#1386.)
 - **dbt imported once per process.** `dbt_cli` forks each dbt run from a server that has
   imported dbt already (dbt_fork.py): the same console entry point, a fresh process per run.
 """
@@ -308,6 +315,37 @@ def _locked_build(work: Path, handle: IO[str]) -> None:
     finally:
         fcntl.flock(handle, fcntl.LOCK_UN)
         handle.close()
+
+
+#: the modules whose tests all run on one worker (see above): their fixtures start Spark,
+#: a PostgreSQL server, the orchestrator, the dashboard and a browser, or build a warehouse
+ONE_WORKER_MODULES = frozenset(
+    {
+        "test_spark.py",
+        "test_postgres.py",
+        "test_streaming_replay.py",
+        "test_orchestrator.py",
+        "test_dashboard_browser.py",
+        "test_bench_peers.py",
+    }
+)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """With `-n` and the default `--dist load`: one scope per module of ONE_WORKER_MODULES,
+    one per test elsewhere (xdist's loadscope scheduler, which hands a worker a scope at a
+    time, the scopes with the most tests first)."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class OneWorkerPerHeavyModule(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if Path(module).name in ONE_WORKER_MODULES else nodeid
+
+    return OneWorkerPerHeavyModule(config, log)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import decimal
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -106,18 +106,52 @@ def compared_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[s
     return [(column, data_type) for column, data_type in rows if column not in skip]
 
 
-def latest_build(con: duckdb.DuckDBPyConnection, table: str) -> str | None:
-    """The condition that keeps the latest build's rows of a table of builds, or None."""
+def is_per_build(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether a table holds a row set per build (it has the build-time column)."""
     schema, name = table.split(".")
-    is_per_build = con.execute(
+    found = con.execute(
         "select count(*) from information_schema.columns"
         " where table_schema = ? and table_name = ? and column_name = ?",
         [schema, name, BUILD_TIME_COLUMN],
     ).fetchone()
-    if not is_per_build or not is_per_build[0]:
-        return None
-    column = BUILD_TIME_COLUMN
-    return f"{column} = (select max({column}) from {table})"
+    return bool(found and found[0])
+
+
+@dataclass(frozen=True)
+class ComparedTable:
+    """One table as both comparisons compare it: its columns, and the conditions its rows
+    are compared under (the latest build's rows of a table of builds; the caller's `where`)."""
+
+    name: str
+    columns: list[tuple[str, str]]
+    per_build: bool
+    where: str | None
+
+    def select(self, relation: str, expression: Callable[[str, str], str]) -> str:
+        """The query of this table's compared rows in `relation` (the table itself, or its
+        copy under another name), each column as `expression` gives it."""
+        sql = f"select {', '.join(expression(*column) for column in self.columns)}"
+        sql += f" from {relation}"
+        conditions = [self.where] if self.where else []
+        if self.per_build:
+            column = BUILD_TIME_COLUMN
+            conditions.append(f"{column} = (select max({column}) from {relation})")
+        if conditions:
+            sql += " where " + " and ".join(f"({condition})" for condition in conditions)
+        return sql
+
+
+def compared_tables(
+    con: duckdb.DuckDBPyConnection, tables: Iterable[str], where: Mapping[str, str] | None
+) -> Iterator[ComparedTable]:
+    """The tables to compare, as the DuckDB warehouse `con` holds them: the run logs (rows
+    per run, never equal across engines) left out; a table missing from DuckDB is an error."""
+    for table in tables:
+        if table in RUN_LOG_TABLES:
+            continue
+        columns = compared_columns(con, table)
+        assert columns, f"{table} is not in the DuckDB warehouse"
+        yield ComparedTable(table, columns, is_per_build(con, table), (where or {}).get(table))
 
 
 def selected(column: str, data_type: str) -> str:
@@ -144,25 +178,15 @@ def compare_tables(
     diffs = []
     con = duckdb.connect(duckdb_path, read_only=True)
     try:
-        for table in tables:
-            if table in RUN_LOG_TABLES:
-                continue
-            columns = compared_columns(con, table)
-            assert columns, f"{table} is not in the DuckDB warehouse"
-            conditions = [
-                condition
-                for condition in (latest_build(con, table), (where or {}).get(table))
-                if condition
-            ]
-            sql = f"select {', '.join(selected(*column) for column in columns)} from {table}"
-            if conditions:
-                sql += " where " + " and ".join(f"({condition})" for condition in conditions)
+        for table in compared_tables(con, tables, where):
+            sql = table.select(table.name, selected)
+            columns = table.columns
             ours = Counter(row_key(row, columns) for row in con.execute(sql).fetchall())
             theirs = Counter(row_key(row, columns) for row in other_rows(sql))
             if ours != theirs:
                 diffs.append(
                     TableDiff(
-                        table,
+                        table.name,
                         sum(ours.values()),
                         sum(theirs.values()),
                         sorted(map(repr, ours - theirs)),
@@ -227,31 +251,9 @@ def compare_tables_in_duckdb(
     warehouse = duckdb.connect(duckdb_path, read_only=True)
     con.execute(f"attach '{duckdb_path}' as compared_warehouse (read_only)")
     try:
-        for table in tables:
-            if table in RUN_LOG_TABLES:
-                continue
-            columns = compared_columns(warehouse, table)
-            assert columns, f"{table} is not in the DuckDB warehouse"
-            per_build = latest_build(warehouse, table) is not None
-            extra = (where or {}).get(table)
-
-            def side(
-                relation: str,
-                columns: list[tuple[str, str]] = columns,
-                extra: str | None = extra,
-                per_build: bool = per_build,
-            ) -> str:
-                sql = f"select {', '.join(compared_expression(*c) for c in columns)}"
-                sql += f" from {relation}"
-                conditions = [extra] if extra else []
-                if per_build:
-                    column = BUILD_TIME_COLUMN
-                    conditions.append(f"{column} = (select max({column}) from {relation})")
-                if conditions:
-                    sql += " where " + " and ".join(f"({c})" for c in conditions)
-                return sql
-
-            ours, theirs = side(f"compared_warehouse.{table}"), side(table)
+        for table in compared_tables(warehouse, tables, where):
+            ours = table.select(f"compared_warehouse.{table.name}", compared_expression)
+            theirs = table.select(table.name, compared_expression)
 
             def count(sql: str) -> int:
                 return con.execute(f"select count(*) from ({sql})").fetchone()[0]  # type: ignore[index]
@@ -261,7 +263,7 @@ def compare_tables_in_duckdb(
             if count(only_ours) or count(only_theirs):
                 diffs.append(
                     TableDiff(
-                        table,
+                        table.name,
                         count(ours),
                         count(theirs),
                         [repr(row) for row in con.execute(f"{only_ours} limit 3").fetchall()],
