@@ -375,6 +375,8 @@
         ~ ' returns int return instr(text, part)',
         'create or replace function default.list_position(list array<string>, item string)'
         ~ ' returns int return nullif(cast(array_position(list, item) as int), 0)',
+        'create or replace function default.parse_filename(path string)'
+        ~ ' returns string return regexp_replace(path, \'^.*[/\\\\\\\\]\', \'\')',
         'create or replace function default.string_to_array(text string, sep string)'
         ~ ' returns array<string> return split(text, concat(\'\\\\Q\', sep, \'\\\\E\'), -1)',
     ]) -}}

@@ -24,3 +24,19 @@
 {% macro spark__list_item(list, position) -%}
     get({{ list }}, {{ position }} - 1)
 {%- endmacro %}
+
+{#- Two select items: one row per item of a list (none for an empty or null list), with the
+    item and its 0-based offset (DuckDB's unnest and generate_subscripts, Spark's posexplode).
+    In a select list of one table's columns. -#}
+{% macro list_items_with_offset(list, item, offset) -%}
+    {{ return(adapter.dispatch('list_items_with_offset')(list, item, offset)) }}
+{%- endmacro %}
+
+{% macro default__list_items_with_offset(list, item, offset) -%}
+    unnest({{ list }}) as {{ item }},
+    generate_subscripts({{ list }}, 1) - 1 as {{ offset }}
+{%- endmacro %}
+
+{% macro spark__list_items_with_offset(list, item, offset) -%}
+    posexplode({{ list }}) as ({{ offset }}, {{ item }})
+{%- endmacro %}

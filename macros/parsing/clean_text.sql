@@ -33,6 +33,8 @@
 {#- The SQL of clean_text() given the engine's three patterns (control characters, what is
     removed, runs of spaces). -#}
 {% macro clean_text_sql(expr, control_pattern, removed_pattern, spaces_pattern) -%}
+    {#- every match is replaced: DuckDB and PostgreSQL by the 'g' flag, Spark always -#}
+    {%- set every_match = '' if target.type == 'spark' else ", 'g'" -%}
     nullif(
         trim(
             regexp_replace(
@@ -41,15 +43,15 @@
                         replace(
                             replace(replace(replace(replace(replace(replace(
                                 {{ expr }},
-                                '&lt;', '<'), '&gt;', '>'), '&quot;', '"'), '&#39;', ''''),
-                                '&apos;', ''''), '&nbsp;', ' '),
+                                '&lt;', '<'), '&gt;', '>'), '&quot;', '"'), '&#39;', {{ sql_text("'") }}),
+                                '&apos;', {{ sql_text("'") }}), '&nbsp;', ' '),
                             '&amp;', '&'
                         ),
-                        '{{ control_pattern }}', ' ', 'g'
+                        {{ sql_text(control_pattern) }}, ' '{{ every_match }}
                     ),
-                    '{{ removed_pattern }}', '', 'g'
+                    {{ sql_text(removed_pattern) }}, ''{{ every_match }}
                 ),
-                '{{ spaces_pattern }}', ' ', 'g'
+                {{ sql_text(spaces_pattern) }}, ' '{{ every_match }}
             )
         ),
         ''

@@ -240,11 +240,168 @@
     from checked
 {% endmacro %}
 
+{#- Spark: the array's elements through Jackson (from_json as array<string>: each object
+    as compact JSON text, its keys in their order, numbers written as DuckDB writes them), their
+    JSON types through Spark's VARIANT (try_parse_json; its text would sort the keys). Spark's
+    parsers refuse trailing commas and NaN/Infinity, as PostgreSQL's do, and accept text after
+    a complete value; a repeated key is read as its first member, as on DuckDB. -#}
+{% macro spark__json_records(files, file_label) %}
+    with
+
+    json_files as (
+        select
+            filename,
+            {{ relative_source_file('filename') }} as source_file,
+            -- a byte-order mark is not part of the JSON
+            {{ without_bom('content') }} as content,
+            {{ json_file_format('content') }} as file_format
+        from {{ files }}
+    ),
+
+    usable_files as (
+        select *
+        from json_files
+        -- an array that is not valid JSON as a whole stops the build, naming the file
+        where
+            case
+                when
+                    file_format = 'json_array'
+                    and (
+                        try_parse_json(content) is null
+                        or from_json(content, 'array<string>') is null
+                    )
+                    then error(
+                        {{ sql_text(file_label ~ ' file ') }} || source_file
+                        || ' is unusable: it starts with [ but is not valid JSON as a whole'
+                    )
+                else true
+            end
+    ),
+
+    array_files as (
+        select
+            filename,
+            file_format,
+            arrays_zip(
+                from_json(content, 'array<string>'),
+                cast(try_parse_json(content) as array<variant>)
+            ) as elements
+        from usable_files
+        where file_format = 'json_array'
+    ),
+
+    array_records as (
+        select
+            array_files.filename,
+            array_files.file_format,
+            -- an object's own text (its keys in order); any other value as JSON text
+            case
+                when schema_of_variant(array_elements.element.`1`) like 'OBJECT%'
+                    then {{ spark_json_surrogates_decoded('array_elements.element.`0`') }}
+                else to_json(array_elements.element.`1`)
+            end as raw_record,
+            array_elements.position + 1 as record_number
+        from array_files
+        lateral view posexplode(array_files.elements) array_elements as position, element
+    ),
+
+    ndjson_lines as (
+        select
+            usable_files.filename,
+            usable_files.file_format,
+            lines.physical_line,
+            lines.position + 1 as record_number
+        from usable_files
+        lateral view posexplode(split(usable_files.content, '\n', -1)) lines
+            as position, physical_line
+        where usable_files.file_format = 'ndjson'
+    ),
+
+    ndjson_records as (
+        select
+            filename,
+            file_format,
+            -- the CR of a CRLF ending is not part of the record
+            case
+                when endswith(physical_line, '\r') then left(physical_line, length(physical_line) - 1)
+                else physical_line
+            end as raw_record,
+            record_number
+        from ndjson_lines
+        -- blank lines are skipped and not counted
+        where {{ strip_chars('physical_line', "' \\t\\r'") }} <> ''
+    ),
+
+    all_records as (
+        select * from array_records
+        union all
+        select * from ndjson_records
+    ),
+
+    checked as (
+        select
+            filename,
+            file_format,
+            record_number,
+            raw_record,
+            coalesce(schema_of_variant(try_parse_json(raw_record)) like 'OBJECT%', false)
+                as is_well_formed
+        from all_records
+    )
+
+    select
+        filename,
+        file_format,
+        record_number,
+        raw_record,
+        is_well_formed,
+        case when is_well_formed then raw_record end as record
+    from checked
+{% endmacro %}
+
+{#- Spark: JSON text with every escaped surrogate pair (`\uD83C\uDF89`, how Jackson writes a
+    character outside the Basic Multilingual Plane, an emoji) written as the character itself,
+    as DuckDB writes it: each pair's code point encoded as its four UTF-8 bytes. -#}
+{% macro spark_json_surrogates_decoded(text) -%}
+    {%- set code_point -%}
+        cast(
+            (conv(substr(pair.escaped, 3, 4), 16, 10) - 55296) * 1024
+            + conv(substr(pair.escaped, 9, 4), 16, 10) - 56320 + 65536
+            as int
+        )
+    {%- endset -%}
+    aggregate(
+        transform(
+            regexp_extract_all(
+                {{ text }}, {{ sql_text('\\\\uD[89AB][0-9A-F]{2}\\\\uD[C-F][0-9A-F]{2}') }}, 0
+            ),
+            escaped -> named_struct('escaped', escaped)
+        ),
+        {{ text }},
+        (decoded, pair) -> replace(
+            decoded,
+            pair.escaped,
+            decode(unhex(format_string(
+                '%02X%02X%02X%02X',
+                240 + shiftright({{ code_point }}, 18),
+                128 + (shiftright({{ code_point }}, 12) & 63),
+                128 + (shiftright({{ code_point }}, 6) & 63),
+                128 + ({{ code_point }} & 63)
+            )), 'UTF-8')
+        )
+    )
+{%- endmacro %}
+
 {#- json_array when the text's first character that is not blank (nor a byte-order mark) is
     `[`, otherwise ndjson. -#}
 {% macro json_file_format(content) -%}
+    {%- if target.type == 'spark' -%}
+        {%- set blanks = "'\\uFEFF \\t\\n\\r'" -%}
+    {%- else -%}
+        {%- set blanks = "chr(65279) || ' ' || chr(9) || chr(10) || chr(13)" -%}
+    {%- endif -%}
     case
-        when left(ltrim({{ content }}, chr(65279) || ' ' || chr(9) || chr(10) || chr(13)), 1) = '['
+        when left({{ strip_chars(content, blanks, 'leading') }}, 1) = '['
             then 'json_array'
         else 'ndjson'
     end
@@ -261,6 +418,11 @@
     {{ json }} ->> {{ sql_text(path) }}
 {%- endmacro %}
 
+{#- Spark: get_json_object (a repeated key: its first member, as on DuckDB). -#}
+{% macro spark__json_extract_text(json, path) -%}
+    get_json_object({{ json }}, {{ sql_text(path) }})
+{%- endmacro %}
+
 {% macro postgres__json_extract_text(json, path) -%}
     analytics_functions.json_extract_string({{ json }}, {{ json_path_keys(path) }})
 {%- endmacro %}
@@ -272,6 +434,12 @@
 
 {% macro default__json_extract_value(json, path) -%}
     {{ json }} -> {{ sql_text(path) }}
+{%- endmacro %}
+
+{#- Spark: the value as JSON text (a string quoted), through VARIANT (which sorts an object's
+    keys: the value is only read for its type and items, json_cleaned_text_list). -#}
+{% macro spark__json_extract_value(json, path) -%}
+    to_json(try_variant_get(try_parse_json({{ json }}), {{ sql_text(path) }}))
 {%- endmacro %}
 
 {% macro postgres__json_extract_value(json, path) -%}
@@ -329,6 +497,21 @@
                 ) as cleaned
                 where cleaned.item is not null
                 order by cleaned.position
+            )
+    end
+{%- endmacro %}
+
+{#- Spark: the items through Jackson (from_json as array<string>: a string as its text, any
+    other value as compact JSON text, JSON null as null). -#}
+{% macro spark__json_cleaned_text_list(json) -%}
+    case
+        when startswith({{ json }}, '[')
+            then filter(
+                transform(
+                    from_json({{ json }}, 'array<string>'),
+                    item -> {{ clean_text('item') }}
+                ),
+                item -> item is not null
             )
     end
 {%- endmacro %}

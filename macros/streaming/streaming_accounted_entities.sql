@@ -1,9 +1,5 @@
-{#- The streaming entities the audit models account for: all six, except on Spark, where the
-    streaming feed is not ported yet (its JSON reader; docs/operations.md, "Spark") and the
-    accounting covers the CSV sources. -#}
+{#- The six streaming entities the audit models account for (a source_name each,
+    streaming_<entity>), in the order of their rows. -#}
 {% macro streaming_accounted_entities() -%}
-    {%- if target.type == 'spark' -%}
-        {{ return([]) }}
-    {%- endif -%}
     {{ return(['authors', 'books', 'reviews', 'users', 'movies', 'streams']) }}
 {%- endmacro %}

@@ -4,10 +4,12 @@
     id; the merge updates a row only when its version changed (another record_hash, or the
     same content now coming from another record), inserts new ids, and deletes ids that are no
     longer current (deleted, or no longer accepted). So a build computes the whole current
-    state and writes only what changed. Called once at the top of each of the six models. -#}
+    state and writes only what changed. Called once at the top of each of the six models. On
+    Spark (no MERGE on plain parquet) the model is a table, rebuilt whole by every build
+    (incremental_materialization). -#}
 {% macro streaming_current_state_config(unique_key) %}
     {{ config(
-        materialized='incremental',
+        materialized=incremental_materialization(),
         incremental_strategy='merge',
         unique_key=unique_key,
         on_schema_change='fail',

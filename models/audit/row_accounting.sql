@@ -1,10 +1,7 @@
 {#- Nothing lost: for every raw file of every source, rows read = accepted + duplicate +
     quarantined, and (CSV files) every physical line is a header, blank, comment line or a line
     of an accepted, duplicate or quarantined record. A source system plugs in with one
-    row_accounting_for() call.
-
-    On Spark the streaming feed is not ported yet (its JSON reader is DuckDB's and
-    PostgreSQL's; docs/operations.md, "Spark"): there the accounting covers the CSV sources. -#}
+    row_accounting_for() call. -#}
 {%- set streaming_entities = streaming_accounted_entities() %}
 
 with

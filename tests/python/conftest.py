@@ -331,7 +331,7 @@ ONE_WORKER_MODULES = frozenset(
 )
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(tryfirst=True, optionalhook=True)  # optional: pytest -p no:xdist still runs
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """With `-n` and the default `--dist load`: one scope per module of ONE_WORKER_MODULES,
     one per test elsewhere (xdist's loadscope scheduler, which hands a worker a scope at a

@@ -2,8 +2,8 @@
 DuckDB row for row.
 
 Spark starts once per test session: one `dbt build --target spark --selector spark_tested`
-of the shipped sample (what production's `spark_ported` builds, and the dbt unit tests of the
-four CSV sources), in one dbt process (one JVM), after the real loader
+of the shipped sample (what production's `spark_ported` builds: the five sources, and the
+dbt unit tests of the four CSV sources), in one dbt process (one JVM), after the real loader
 (`analytics-spark-load`) has cut the raw files into the raw tables' parquet files. Spark's
 tables are parquet files under its warehouse folder; the comparison reads those very files
 with DuckDB (no second JVM) and compares every ported mart, quarantine table and accounting
@@ -45,18 +45,25 @@ PORTED_TABLES = [
     "marts.regional_monthly_metrics",
     "marts.category_monthly_trends",
     "marts.customer_segments",
+    "marts.streaming_monthly_kpis",
     "marts.data_quality_by_build",
     "marts.quarantine_reasons_by_build",
     "quarantine.quarantine_bank__transactions",
     "quarantine.quarantine_trades__trades",
     "quarantine.quarantine_sales__order_lines",
     "quarantine.quarantine_retail__transactions",
+    "quarantine.quarantine_streaming__authors",
+    "quarantine.quarantine_streaming__books",
+    "quarantine.quarantine_streaming__reviews",
+    "quarantine.quarantine_streaming__users",
+    "quarantine.quarantine_streaming__movies",
+    "quarantine.quarantine_streaming__streams",
     "audit.row_accounting",
     "audit.row_accounting_history",
     "audit.quarantine_reason_history",
 ]
-# the staging tables of the four CSV sources (at least these; every staging table Spark
-# writes is compared)
+# the staging tables of the five sources (at least these; every staging table Spark writes
+# is compared)
 STAGING_TABLES = [
     "staging.base_bank__transactions",
     "staging.base_trades__trades",
@@ -66,16 +73,12 @@ STAGING_TABLES = [
     "staging.stg_trades__trade_files",
     "staging.stg_sales__files",
     "staging.stg_retail__transaction_files",
+    "staging.base_streaming__json_records",
+    "staging.stg_streaming__files",
+    "staging.stg_streaming__authors",
+    "staging.stg_streaming__streams",
 ]
-# streaming is not ported: the accounting tables are compared on the other sources' rows
-NOT_STREAMING = "source_name not like 'streaming%'"
-ACCOUNTING_TABLES = {
-    "audit.row_accounting",
-    "audit.row_accounting_history",
-    "audit.quarantine_reason_history",
-    "marts.data_quality_by_build",
-    "marts.quarantine_reasons_by_build",
-}
+STREAMING_ENTITIES = ("authors", "books", "reviews", "users", "movies", "streams")
 
 
 @dataclass
@@ -135,8 +138,9 @@ def test_loader_writes_the_postgres_loaders_rows(tmp_path: Path) -> None:
 
 def test_sample_equals_duckdb(spark_build: SparkBuild, sample_build: SampleBuild) -> None:
     """Every table Spark built equals DuckDB's build of the same sample, row for row: the
-    ported marts, quarantine tables and accounting (on the CSV sources' rows), and the
-    staging tables under them (the classified lines, the file inventories, the seeds)."""
+    ported marts, quarantine tables and accounting of the five sources, and the staging
+    tables under them (the classified lines and records, the file inventories, streaming's
+    JSON records and current states, the seeds)."""
     built = spark_tables(spark_build.spark_dir, ("staging", "marts", "quarantine", "audit"))
     # run_history, node_history: dbt's log of the run, not compared
     compared = [
@@ -149,26 +153,33 @@ def test_sample_equals_duckdb(spark_build: SparkBuild, sample_build: SampleBuild
     def spark_rows(sql: str) -> list[tuple[object, ...]]:
         return con.execute(sql).fetchall()
 
-    where = {table: NOT_STREAMING for table in ACCOUNTING_TABLES}
-    diffs = compare_tables(str(sample_build.database), spark_rows, compared, where)
+    diffs = compare_tables(str(sample_build.database), spark_rows, compared)
     assert not diffs, "\n".join(map(str, diffs))
     # the same comparison inside DuckDB, as the benchmark makes it at 10M rows
-    diffs = compare_tables_in_duckdb(str(sample_build.database), con, compared, where)
+    diffs = compare_tables_in_duckdb(str(sample_build.database), con, compared)
     assert not diffs, "\n".join(map(str, diffs))
     accounted = spark_rows("select distinct source_name from audit.row_accounting order by 1")
-    assert accounted == [("bank",), ("retail",), ("sales",), ("trades",)]
+    assert [name for (name,) in accounted] == [
+        "bank",
+        "retail",
+        "sales",
+        *(f"streaming_{entity}" for entity in sorted(STREAMING_ENTITIES)),
+        "trades",
+    ]
 
 
 def test_unit_tests_pass_on_spark(spark_build: SparkBuild) -> None:
-    """The dbt unit tests of bank, trades, sales and retail ran on Spark and passed: every unit
-    test the manifest holds in those sources' folders is in the build's run_results.json with
-    status pass (none left out of the spark_tested selection, none skipped)."""
+    """The dbt unit tests of bank, trades, sales and retail, and streaming's of the JSON reader,
+    ran on Spark and passed: every unit test the manifest holds in those sources' folders is
+    in the build's run_results.json with status pass (none left out of the spark_tested
+    selection, none skipped)."""
     target = spark_build.spark_dir.parent / "target"
     manifest = json.loads((target / "manifest.json").read_text())
     wanted = {
         unique_id
         for unique_id, test in manifest["unit_tests"].items()
         if Path(test["original_file_path"]).parent.name in ("bank", "trades", "sales", "retail")
+        or test["name"] == "streaming_json_arrays_and_ndjson_are_read_record_by_record"
     }
     assert len(wanted) >= 20, sorted(wanted)
     results = json.loads((target / "run_results.json").read_text())["results"]

@@ -32,11 +32,7 @@ timed as (
         cast(start_at as date) as stream_date,
         -- exact: timestamps are kept to the microsecond (an integer: PostgreSQL's datediff
         -- is a float of an integer value)
-        cast(
-            {{ dbt.datediff(
-                'start_at', 'end_at', 'microsecond'
-            ) }} as {{ dbt.type_bigint() }}
-        ) as duration_microseconds
+        {{ microseconds_between('start_at', 'end_at') }} as duration_microseconds
     from streams
 ),
 

@@ -9,15 +9,14 @@ books as (
 genres as (
     select
         book_id,
-        unnest(genres) as genre,
-        generate_subscripts(genres, 1) as genre_position
+        {{ list_items_with_offset('genres', item='genre', offset='genre_offset') }}
     from books
 ),
 
 final as (
     select
         book_id,
-        cast(genre_position as integer) as genre_position,
+        cast(genre_offset + 1 as integer) as genre_position,
         genre
     from genres
 )
