@@ -365,22 +365,19 @@
 {% macro spark_json_surrogates_decoded(text) -%}
     {%- set code_point -%}
         cast(
-            (conv(substr(pair.escaped, 3, 4), 16, 10) - 55296) * 1024
-            + conv(substr(pair.escaped, 9, 4), 16, 10) - 56320 + 65536
+            (conv(substr(escaped, 3, 4), 16, 10) - 55296) * 1024
+            + conv(substr(escaped, 9, 4), 16, 10) - 56320 + 65536
             as int
         )
     {%- endset -%}
     aggregate(
-        transform(
-            regexp_extract_all(
-                {{ text }}, {{ sql_text('\\\\uD[89AB][0-9A-F]{2}\\\\uD[C-F][0-9A-F]{2}') }}, 0
-            ),
-            escaped -> named_struct('escaped', escaped)
+        regexp_extract_all(
+            {{ text }}, {{ sql_text('\\\\uD[89AB][0-9A-F]{2}\\\\uD[C-F][0-9A-F]{2}') }}, 0
         ),
         {{ text }},
-        (decoded, pair) -> replace(
+        (decoded, escaped) -> replace(
             decoded,
-            pair.escaped,
+            escaped,
             decode(unhex(format_string(
                 '%02X%02X%02X%02X',
                 240 + shiftright({{ code_point }}, 18),
