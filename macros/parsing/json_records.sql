@@ -16,236 +16,14 @@
     or the array element as compact JSON text), is_well_formed, record (the object as JSON,
     null when not well formed).
 
-    DuckDB re-serialises an array element as compact JSON; the PostgreSQL variant writes the
-    same text (analytics_functions.json_compact). PostgreSQL's JSON parser refuses trailing
-    commas and NaN/Infinity, which DuckDB's accepts: such a record is malformed there (and
-    such an array file stops the build). -#}
+    One query for every engine; what differs is three small dispatched pieces: whether an
+    array file is valid JSON as a whole (json_array_is_valid), an array's elements with their
+    positions (json_array_records), and whether a record is a JSON object (json_is_object).
+    DuckDB re-serialises an array element as compact JSON; the PostgreSQL and Spark variants
+    write the same text. PostgreSQL's and Spark's JSON parsers refuse trailing commas and
+    NaN/Infinity, which DuckDB's accepts: such a record is malformed there (and such an array
+    file stops the build); Spark's accepts text after a complete value. -#}
 {% macro json_records(files, file_label) %}
-    {{ return(adapter.dispatch('json_records')(files, file_label)) }}
-{% endmacro %}
-
-{% macro default__json_records(files, file_label) %}
-    with
-
-    json_files as (
-        select
-            filename,
-            {{ relative_source_file('filename') }} as source_file,
-            -- a byte-order mark is not part of the JSON
-            case
-                when starts_with(content, chr(65279)) then substr(content, 2)
-                else content
-            end as content,
-            {{ json_file_format('content') }} as file_format
-        from {{ files }}
-    ),
-
-    usable_files as (
-        select *
-        from json_files
-        -- an array that is not valid JSON as a whole stops the build, naming the file
-        where
-            case
-                when file_format = 'json_array' and not json_valid(content)
-                    then error(
-                        {{ sql_text(file_label ~ ' file ') }} || source_file
-                        || ' is unusable: it starts with [ but is not valid JSON as a whole'
-                    )
-                else true
-            end
-    ),
-
-    array_files as (
-        select
-            filename,
-            file_format,
-            cast(json_extract(content, '$[*]') as varchar[]) as elements
-        from usable_files
-        where file_format = 'json_array'
-    ),
-
-    array_records as (
-        select
-            filename,
-            file_format,
-            unnest(elements) as raw_record,
-            generate_subscripts(elements, 1) as record_number
-        from array_files
-    ),
-
-    ndjson_files as (
-        select
-            filename,
-            file_format,
-            string_split(content, chr(10)) as physical_lines
-        from usable_files
-        where file_format = 'ndjson'
-    ),
-
-    ndjson_lines as (
-        select
-            filename,
-            file_format,
-            unnest(physical_lines) as physical_line,
-            generate_subscripts(physical_lines, 1) as record_number
-        from ndjson_files
-    ),
-
-    ndjson_records as (
-        select
-            filename,
-            file_format,
-            -- the CR of a CRLF ending is not part of the record
-            case
-                when ends_with(physical_line, chr(13)) then left(physical_line, -1)
-                else physical_line
-            end as raw_record,
-            record_number
-        from ndjson_lines
-        -- blank lines are skipped and not counted
-        where trim(physical_line, ' ' || chr(9) || chr(13)) <> ''
-    ),
-
-    all_records as (
-        select * from array_records
-        union all
-        select * from ndjson_records
-    ),
-
-    checked as (
-        select
-            filename,
-            file_format,
-            record_number,
-            raw_record,
-            coalesce(
-                case when json_valid(raw_record) then json_type(raw_record) = 'OBJECT' end,
-                false
-            ) as is_well_formed
-        from all_records
-    )
-
-    select
-        filename,
-        file_format,
-        record_number,
-        raw_record,
-        is_well_formed,
-        case when is_well_formed then cast(raw_record as json) end as record
-    from checked
-{% endmacro %}
-
-{% macro postgres__json_records(files, file_label) %}
-    with
-
-    json_files as (
-        select
-            filename,
-            {{ relative_source_file('filename') }} as source_file,
-            -- a byte-order mark is not part of the JSON
-            case
-                when starts_with(content, chr(65279)) then substr(content, 2)
-                else content
-            end as content,
-            {{ json_file_format('content') }} as file_format
-        from {{ files }}
-    ),
-
-    usable_files as materialized (
-        select *
-        from json_files
-        -- an array that is not valid JSON as a whole stops the build, naming the file
-        where
-            case
-                when
-                    file_format = 'json_array'
-                    and not analytics_functions.json_valid(content)
-                    then analytics_functions.error(
-                        {{ sql_text(file_label ~ ' file ') }} || source_file
-                        || ' is unusable: it starts with [ but is not valid JSON as a whole'
-                    )
-                else true
-            end
-    ),
-
-    array_records as (
-        select
-            usable_files.filename,
-            usable_files.file_format,
-            analytics_functions.json_compact(elements.element) as raw_record,
-            elements.record_number
-        from usable_files
-        cross join lateral json_array_elements(
-            case when usable_files.file_format = 'json_array' then usable_files.content end::json
-        ) with ordinality as elements (element, record_number)
-        where usable_files.file_format = 'json_array'
-    ),
-
-    ndjson_lines as (
-        select
-            usable_files.filename,
-            usable_files.file_format,
-            lines.physical_line,
-            lines.record_number
-        from usable_files
-        cross join lateral unnest(string_to_array(usable_files.content, chr(10)))
-            with ordinality as lines (physical_line, record_number)
-        where usable_files.file_format = 'ndjson'
-    ),
-
-    ndjson_records as (
-        select
-            filename,
-            file_format,
-            -- the CR of a CRLF ending is not part of the record
-            case
-                when right(physical_line, 1) = chr(13) then left(physical_line, -1)
-                else physical_line
-            end as raw_record,
-            record_number
-        from ndjson_lines
-        -- blank lines are skipped and not counted
-        where btrim(physical_line, ' ' || chr(9) || chr(13)) <> ''
-    ),
-
-    all_records as (
-        select * from array_records
-        union all
-        select * from ndjson_records
-    ),
-
-    checked as (
-        select
-            filename,
-            file_format,
-            record_number,
-            raw_record,
-            coalesce(
-                case
-                    when analytics_functions.json_valid(raw_record)
-                        then json_typeof(raw_record::json) = 'object'
-                end,
-                false
-            ) as is_well_formed
-        from all_records
-    )
-
-    select
-        filename,
-        file_format,
-        record_number,
-        raw_record,
-        is_well_formed,
-        case when is_well_formed then cast(raw_record as json) end as record
-    from checked
-{% endmacro %}
-
-{#- Spark: the array's elements through Jackson (from_json as array<string>: each object
-    as compact JSON text, its keys in their order, numbers written as DuckDB writes them), their
-    JSON types through Spark's VARIANT (try_parse_json; its text would sort the keys). Spark's
-    parsers refuse trailing commas and NaN/Infinity, as PostgreSQL's do, and accept text after
-    a complete value; a repeated key is read as its first member, as on DuckDB. -#}
-{% macro spark__json_records(files, file_label) %}
     with
 
     json_files as (
@@ -258,18 +36,14 @@
         from {{ files }}
     ),
 
-    usable_files as (
+    {#- PostgreSQL would otherwise inline the check into the array's parse -#}
+    usable_files as {{ 'materialized' if target.type == 'postgres' }} (
         select *
         from json_files
         -- an array that is not valid JSON as a whole stops the build, naming the file
         where
             case
-                when
-                    file_format = 'json_array'
-                    and (
-                        try_parse_json(content) is null
-                        or from_json(content, 'array<string>') is null
-                    )
+                when file_format = 'json_array' and not {{ json_array_is_valid('content') }}
                     then error(
                         {{ sql_text(file_label ~ ' file ') }} || source_file
                         || ' is unusable: it starts with [ but is not valid JSON as a whole'
@@ -278,43 +52,25 @@
             end
     ),
 
-    array_files as (
+    array_records as (
+        {{ json_array_records('usable_files') }}
+    ),
+
+    ndjson_files as (
         select
             filename,
             file_format,
-            arrays_zip(
-                from_json(content, 'array<string>'),
-                cast(try_parse_json(content) as array<variant>)
-            ) as elements
+            string_to_array(content, chr(10)) as physical_lines
         from usable_files
-        where file_format = 'json_array'
-    ),
-
-    array_records as (
-        select
-            array_files.filename,
-            array_files.file_format,
-            -- an object's own text (its keys in order); any other value as JSON text
-            case
-                when schema_of_variant(array_elements.element.`1`) like 'OBJECT%'
-                    then {{ spark_json_surrogates_decoded('array_elements.element.`0`') }}
-                else to_json(array_elements.element.`1`)
-            end as raw_record,
-            array_elements.position + 1 as record_number
-        from array_files
-        lateral view posexplode(array_files.elements) array_elements as position, element
+        where file_format = 'ndjson'
     ),
 
     ndjson_lines as (
         select
-            usable_files.filename,
-            usable_files.file_format,
-            lines.physical_line,
-            lines.position + 1 as record_number
-        from usable_files
-        lateral view posexplode(split(usable_files.content, '\n', -1)) lines
-            as position, physical_line
-        where usable_files.file_format = 'ndjson'
+            filename,
+            file_format,
+            {{ list_items_with_offset('physical_lines', 'physical_line', 'line_offset') }}
+        from ndjson_files
     ),
 
     ndjson_records as (
@@ -323,19 +79,20 @@
             file_format,
             -- the CR of a CRLF ending is not part of the record
             case
-                when endswith(physical_line, '\r') then left(physical_line, length(physical_line) - 1)
+                when right(physical_line, 1) = chr(13)
+                    then left(physical_line, length(physical_line) - 1)
                 else physical_line
             end as raw_record,
-            record_number
+            line_offset + 1 as record_number
         from ndjson_lines
         -- blank lines are skipped and not counted
-        where {{ strip_chars('physical_line', "' \\t\\r'") }} <> ''
+        where {{ strip_chars('physical_line', "' ' || chr(9) || chr(13)") }} <> ''
     ),
 
     all_records as (
-        select * from array_records
+        select filename, file_format, raw_record, record_number from array_records
         union all
-        select * from ndjson_records
+        select filename, file_format, raw_record, record_number from ndjson_records
     ),
 
     checked as (
@@ -344,8 +101,7 @@
             file_format,
             record_number,
             raw_record,
-            coalesce(schema_of_variant(try_parse_json(raw_record)) like 'OBJECT%', false)
-                as is_well_formed
+            {{ json_is_object('raw_record') }} as is_well_formed
         from all_records
     )
 
@@ -355,9 +111,125 @@
         record_number,
         raw_record,
         is_well_formed,
-        case when is_well_formed then raw_record end as record
+        case when is_well_formed then {{ json_from_text('raw_record') }} end as record
     from checked
 {% endmacro %}
+
+{#- True when an array file's text (after the byte-order mark) is valid JSON as a whole. -#}
+{% macro json_array_is_valid(content) -%}
+    {{ return(adapter.dispatch('json_array_is_valid')(content)) }}
+{%- endmacro %}
+
+{% macro default__json_array_is_valid(content) -%}
+    json_valid({{ content }})
+{%- endmacro %}
+
+{#- Spark: valid for VARIANT and, as an array, for Jackson (json_array_records reads both). -#}
+{% macro spark__json_array_is_valid(content) -%}
+    (
+        try_parse_json({{ content }}) is not null
+        and from_json({{ content }}, 'array<string>') is not null
+    )
+{%- endmacro %}
+
+{#- A query over the usable files (a CTE name) of json_records(): one row per element of
+    each json_array file, with filename, file_format, raw_record (the element as compact JSON
+    text, an object's keys in their order) and record_number (its 1-based position). -#}
+{% macro json_array_records(files) -%}
+    {{ return(adapter.dispatch('json_array_records')(files)) }}
+{%- endmacro %}
+
+{% macro default__json_array_records(files) -%}
+    select
+        filename,
+        file_format,
+        {{ list_items_with_offset('elements', 'raw_record', 'element_offset') }},
+        element_offset + 1 as record_number
+    from (
+        select
+            filename,
+            file_format,
+            cast(json_extract(content, '$[*]') as varchar[]) as elements
+        from {{ files }}
+        where file_format = 'json_array'
+    ) as array_files
+{%- endmacro %}
+
+{#- PostgreSQL: json_array_elements with ordinality; the element as DuckDB's compact text of
+    it (analytics_functions.json_compact). -#}
+{% macro postgres__json_array_records(files) -%}
+    select
+        {{ files }}.filename,
+        {{ files }}.file_format,
+        analytics_functions.json_compact(elements.element) as raw_record,
+        elements.record_number
+    from {{ files }}
+    cross join lateral json_array_elements(
+        case when {{ files }}.file_format = 'json_array' then {{ files }}.content end::json
+    ) with ordinality as elements (element, record_number)
+    where {{ files }}.file_format = 'json_array'
+{%- endmacro %}
+
+{#- Spark: the elements through Jackson (from_json as array<string>: each object as compact
+    JSON text, its keys in their order, numbers written as DuckDB writes them) zipped with
+    their JSON types through Spark's VARIANT (try_parse_json; its text would sort the keys). -#}
+{% macro spark__json_array_records(files) -%}
+    select
+        array_files.filename,
+        array_files.file_format,
+        -- an object's own text (its keys in order); any other value as JSON text
+        case
+            when schema_of_variant(array_elements.element.`1`) like 'OBJECT%'
+                then {{ spark_json_surrogates_decoded('array_elements.element.`0`') }}
+            else to_json(array_elements.element.`1`)
+        end as raw_record,
+        array_elements.position + 1 as record_number
+    from (
+        select
+            filename,
+            file_format,
+            arrays_zip(
+                from_json(content, 'array<string>'),
+                cast(try_parse_json(content) as array<variant>)
+            ) as elements
+        from {{ files }}
+        where file_format = 'json_array'
+    ) as array_files
+    lateral view posexplode(array_files.elements) array_elements as position, element
+{%- endmacro %}
+
+{#- True when a record's text is valid JSON and a JSON object, false otherwise (never null). -#}
+{% macro json_is_object(text) -%}
+    {{ return(adapter.dispatch('json_is_object')(text)) }}
+{%- endmacro %}
+
+{% macro default__json_is_object(text) -%}
+    coalesce(case when json_valid({{ text }}) then json_type({{ text }}) = 'OBJECT' end, false)
+{%- endmacro %}
+
+{% macro postgres__json_is_object(text) -%}
+    coalesce(
+        case when json_valid({{ text }}) then json_typeof(({{ text }})::json) = 'object' end,
+        false
+    )
+{%- endmacro %}
+
+{% macro spark__json_is_object(text) -%}
+    coalesce(schema_of_variant(try_parse_json({{ text }})) like 'OBJECT%', false)
+{%- endmacro %}
+
+{#- A record's text as the engine's JSON value (Spark has no JSON type: the text itself). -#}
+{% macro json_from_text(text) -%}
+    {{ return(adapter.dispatch('json_from_text')(text)) }}
+{%- endmacro %}
+
+{% macro default__json_from_text(text) -%}
+    cast({{ text }} as json)
+{%- endmacro %}
+
+{% macro spark__json_from_text(text) -%}
+    {{ text }}
+{%- endmacro %}
 
 {#- Spark: JSON text with every escaped surrogate pair (`\uD83C\uDF89`, how Jackson writes a
     character outside the Basic Multilingual Plane, an emoji) written as the character itself,
