@@ -36,7 +36,7 @@
         from {{ files }}
     ),
 
-    {#- PostgreSQL would otherwise inline the check into the array's parse -#}
+    {# PostgreSQL would otherwise inline the check into the array's parse #}
     usable_files as {{ 'materialized' if target.type == 'postgres' }} (
         select *
         from json_files
